@@ -1,0 +1,38 @@
+"use server";
+
+import { AuthError, type CredentialsSignin } from "next-auth";
+
+import { safeCallbackUrl } from "~/app/(auth)/_lib/callback-url.ts";
+import { ko } from "~/app/_i18n/ko.ts";
+import { signIn } from "~/server/auth.ts";
+
+export type LoginState = { error: string | null; email: string };
+
+function formText(formData: FormData, name: string) {
+  const value = formData.get(name);
+  return typeof value === "string" ? value : "";
+}
+
+/**
+ * Signs in with email and password. On success signIn() redirects by throwing Next's redirect error, which must
+ * propagate; only Auth.js errors become form messages.
+ */
+export async function login(_previous: LoginState, formData: FormData): Promise<LoginState> {
+  const email = formText(formData, "email").trim();
+  const password = formText(formData, "password");
+  const redirectTo = safeCallbackUrl(formData.get("callbackUrl"));
+
+  try {
+    await signIn("credentials", { email, password, redirectTo });
+  } catch (error) {
+    if (!(error instanceof AuthError)) throw error;
+    if (error.type === "CredentialsSignin") {
+      const isUnverified = (error as CredentialsSignin).code === "unverified";
+      return { error: isUnverified ? ko.auth.unverified : ko.auth.invalidCredentials, email };
+    }
+    // Any other Auth.js error (e.g. the database was unreachable in authorize) is already logged by Auth.js.
+    return { error: ko.auth.failed, email };
+  }
+
+  return { error: null, email };
+}

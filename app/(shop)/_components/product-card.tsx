@@ -1,0 +1,46 @@
+import type { inferRouterOutputs } from "@trpc/server";
+import Image from "next/image";
+import Link from "next/link";
+
+import { ko } from "~/app/_i18n/ko.ts";
+import { formatKrw } from "~/app/_lib/format.ts";
+import type { AppRouter } from "~/server/api/root.ts";
+
+export type ProductCardData = inferRouterOutputs<AppRouter>["product"]["list"]["items"][number];
+
+export function ProductCard({ product, isPriority }: { product: ProductCardData; isPriority?: boolean }) {
+  const isSoldOut = product.status === "SOLD_OUT" || product.stock <= 0;
+
+  return (
+    <article className="group relative flex w-full flex-col overflow-hidden rounded-xl border border-zinc-200 bg-white shadow-sm transition hover:-translate-y-0.5 hover:shadow-md">
+      <div className="relative aspect-square bg-zinc-100">
+        <Image
+          src={product.imageUrl}
+          alt={product.name}
+          width={480}
+          height={480}
+          unoptimized
+          priority={isPriority}
+          className={`size-full object-cover ${isSoldOut ? "opacity-50 grayscale" : ""}`}
+        />
+        {isSoldOut ? (
+          <span className="absolute right-3 top-3 rounded-md bg-zinc-900 px-2 py-1 text-xs font-semibold text-white shadow-sm">
+            {ko.catalog.soldOut}
+          </span>
+        ) : null}
+      </div>
+      <div className="flex flex-1 flex-col gap-1 p-4">
+        <p className="text-xs font-medium text-zinc-500">{product.category.name}</p>
+        <h2 className="line-clamp-2 text-sm font-semibold text-zinc-900">
+          {/* The link covers the whole card (after:inset-0) while its accessible name stays the product name. */}
+          <Link href={`/products/${product.id}`} className="after:absolute after:inset-0 after:content-['']">
+            {product.name}
+          </Link>
+        </h2>
+        <p className={`mt-auto pt-2 text-base font-bold ${isSoldOut ? "text-zinc-400" : "text-zinc-900"}`}>
+          {formatKrw(product.price)}
+        </p>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,126 @@
+import { TRPCError } from "@trpc/server";
+import type { Metadata } from "next";
+import Image from "next/image";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { cache } from "react";
+
+import { ko } from "~/app/_i18n/ko.ts";
+import { formatKrw } from "~/app/_lib/format.ts";
+import { serverCaller } from "~/app/_trpc/server.tsx";
+
+type ProductPageProps = { params: Promise<{ id: string }> };
+
+const MAX_PRODUCT_ID = 2_147_483_647;
+
+/** Only canonical positive integers are product ids; "01", "1e3" or "abc" are simply not pages. */
+function parseProductId(raw: string) {
+  if (!/^[1-9]\d{0,9}$/.test(raw)) return null;
+  const id = Number(raw);
+  return id <= MAX_PRODUCT_ID ? id : null;
+}
+
+/** One fetch per request, shared by generateMetadata and the page. Missing products become the 404 page. */
+const loadProduct = cache(async (rawId: string) => {
+  const id = parseProductId(rawId);
+  if (id === null) notFound();
+
+  const caller = await serverCaller();
+  try {
+    return await caller.product.get({ id });
+  } catch (error) {
+    if (error instanceof TRPCError && error.code === "NOT_FOUND") notFound();
+    throw error;
+  }
+});
+
+export async function generateMetadata({ params }: ProductPageProps): Promise<Metadata> {
+  const product = await loadProduct((await params).id);
+  return { title: product.name, description: product.description.slice(0, 140) };
+}
+
+export default async function ProductPage({ params }: ProductPageProps) {
+  const product = await loadProduct((await params).id);
+  const isSoldOut = product.status === "SOLD_OUT" || product.stock <= 0;
+
+  return (
+    <>
+      <Link href="/" className="text-sm font-medium text-zinc-600 hover:text-zinc-900">
+        {ko.product.backToCatalog}
+      </Link>
+
+      <article className="mt-6 grid gap-8 md:grid-cols-2 md:gap-12">
+        <div className="relative aspect-square overflow-hidden rounded-2xl border border-zinc-200 bg-zinc-100">
+          <Image
+            src={product.imageUrl}
+            alt={product.name}
+            width={720}
+            height={720}
+            unoptimized
+            priority
+            className={`size-full object-cover ${isSoldOut ? "opacity-60 grayscale" : ""}`}
+          />
+        </div>
+
+        <div className="flex flex-col">
+          <p className="text-sm font-medium text-zinc-500">
+            <span className="sr-only">{ko.product.category}: </span>
+            {product.category.name}
+          </p>
+          <h1 className="mt-1 text-2xl font-bold tracking-tight text-zinc-900 sm:text-3xl">{product.name}</h1>
+
+          <div className="mt-4 flex items-center gap-3">
+            <span
+              data-testid="product-status"
+              className={
+                isSoldOut
+                  ? "rounded-md bg-zinc-900 px-2 py-1 text-xs font-semibold text-white"
+                  : "rounded-md bg-emerald-50 px-2 py-1 text-xs font-semibold text-emerald-700 ring-1 ring-emerald-200"
+              }
+            >
+              {isSoldOut ? ko.product.status.SOLD_OUT : ko.product.status[product.status]}
+            </span>
+            <span className="text-sm text-zinc-600">{ko.product.stock(product.stock)}</span>
+          </div>
+
+          <p className="mt-6">
+            <span className="sr-only">{ko.product.price}: </span>
+            <span className="text-3xl font-bold text-zinc-900">{formatKrw(product.price)}</span>
+          </p>
+
+          <div className="mt-8 grid gap-3 sm:grid-cols-2">
+            {/* Disabled until checkout exists; the title and the note below say why. */}
+            <button
+              type="button"
+              disabled
+              title={ko.product.purchaseComingSoon}
+              aria-describedby="purchase-note"
+              className="h-12 cursor-not-allowed rounded-lg bg-brand-600 px-4 font-semibold text-white opacity-50"
+            >
+              {ko.product.buyNow}
+            </button>
+            <button
+              type="button"
+              disabled
+              title={ko.product.purchaseComingSoon}
+              aria-describedby="purchase-note"
+              className="h-12 cursor-not-allowed rounded-lg border border-zinc-300 bg-white px-4 font-semibold text-zinc-900 opacity-50"
+            >
+              {ko.product.addToCart}
+            </button>
+          </div>
+          <p id="purchase-note" className="mt-3 text-sm text-zinc-500">
+            {ko.product.purchaseComingSoon}
+          </p>
+
+          <section aria-labelledby="description-heading" className="mt-10 border-t border-zinc-200 pt-6">
+            <h2 id="description-heading" className="text-base font-semibold text-zinc-900">
+              {ko.product.description}
+            </h2>
+            <p className="mt-3 whitespace-pre-line leading-7 text-zinc-700">{product.description}</p>
+          </section>
+        </div>
+      </article>
+    </>
+  );
+}

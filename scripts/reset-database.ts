@@ -1,0 +1,46 @@
+/**
+ * Drops and recreates the configured database, migrates, seeds, and clears this app's Redis keys.
+ * Used by the e2e server so every Playwright run starts from the same demo data. Refuses without --yes.
+ */
+import "~/server/load-env.ts";
+
+import { Redis as IORedis } from "ioredis";
+import mariadb from "mariadb";
+
+import { env } from "~/server/env.js";
+import { applyMigrations, ensureDatabase } from "~/scripts/migrate.ts";
+
+if (!process.argv.includes("--yes")) {
+  console.error(`This drops ${new URL(env.DATABASE_URL).pathname.slice(1)}. Re-run with --yes.`);
+  process.exit(1);
+}
+
+const url = new URL(env.DATABASE_URL);
+const databaseName = url.pathname.slice(1);
+const connection = await mariadb.createConnection({
+  host: url.hostname,
+  port: Number(url.port || 3306),
+  user: decodeURIComponent(url.username),
+  password: decodeURIComponent(url.password),
+});
+await connection.query(`DROP DATABASE IF EXISTS \`${databaseName.replace(/`/g, "")}\``);
+await connection.end();
+
+await ensureDatabase(env.DATABASE_URL);
+await applyMigrations(env.DATABASE_URL, { log: () => {} });
+
+const io = new IORedis(env.REDIS_URL, { lazyConnect: true });
+await io.connect();
+let cursor = "0";
+do {
+  const [next, keys] = await io.scan(cursor, "MATCH", `${env.REDIS_KEY_PREFIX}*`, "COUNT", 1000);
+  cursor = next;
+  if (keys.length > 0) await io.unlink(...keys);
+} while (cursor !== "0");
+await io.quit();
+
+const { db } = await import("~/server/db.ts");
+const { seedDemoData } = await import("~/prisma/seed.ts");
+await seedDemoData(db, { now: new Date() });
+await db.$disconnect();
+console.log(`reset ${databaseName} and Redis prefix ${env.REDIS_KEY_PREFIX}`);

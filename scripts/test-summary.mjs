@@ -1,0 +1,25 @@
+// Prints one closing line for the whole test run ("N passed, N failed"), summed from Vitest's and Playwright's
+// JSON reports, so CI logs end with a single verdict.
+import { existsSync, readFileSync } from "node:fs";
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+
+const vitestPath = ".test-reports/vitest.json";
+if (existsSync(vitestPath)) {
+  const report = JSON.parse(readFileSync(vitestPath, "utf8"));
+  passed += report.numPassedTests ?? 0;
+  failed += report.numFailedTests ?? 0;
+  skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+}
+
+const playwrightPath = ".test-reports/playwright.json";
+if (existsSync(playwrightPath)) {
+  const { stats } = JSON.parse(readFileSync(playwrightPath, "utf8"));
+  passed += (stats?.expected ?? 0) + (stats?.flaky ?? 0);
+  failed += stats?.unexpected ?? 0;
+  skipped += stats?.skipped ?? 0;
+}
+
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);

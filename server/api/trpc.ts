@@ -1,0 +1,103 @@
+/**
+ * tRPC setup, in sections: context → init → middleware → procedures.
+ * The same router is served three ways: the Node HTTP adapter in server/main.ts (the fast path), the Next route
+ * handler (serverless hosting), and server components through createCaller.
+ */
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { Redis } from "@upstash/redis";
+import superjson from "superjson";
+import { z, ZodError } from "zod";
+
+import { toTRPCError } from "~/server/api/errors.ts";
+import { systemClock, type Clock } from "~/server/clock.ts";
+import { db, type Db } from "~/server/db.ts";
+import { isDomainError } from "~/server/domain/errors.ts";
+import { env } from "~/server/env.js";
+import { redis } from "~/server/redis.ts";
+import type { SessionUser } from "~/server/session.ts";
+
+// ── 1. Context ──────────────────────────────────────────────────────────────────────────────────────────────────
+export type Deps = { db: Db; redis: Redis; clock: Clock };
+
+export const defaultDeps: Deps = { db, redis, clock: systemClock };
+
+export type ContextInput = {
+  session: SessionUser | null;
+  /** Client address as seen by the server (used by rate limits). */
+  ip: string;
+  /** The Origin (or Referer origin) header of the request, for the CSRF check on mutations. */
+  origin: string | null;
+  /** The Host header, so a same-origin request is recognised behind any hostname. */
+  host: string | null;
+  deps?: Deps;
+};
+
+export function createInnerContext(input: ContextInput) {
+  return { session: input.session, ip: input.ip, origin: input.origin, host: input.host, deps: input.deps ?? defaultDeps };
+}
+export type Context = ReturnType<typeof createInnerContext>;
+
+// ── 2. Init ─────────────────────────────────────────────────────────────────────────────────────────────────────
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  isDev: env.NODE_ENV !== "production",
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        // Forms show field errors from here; domainCode lets the UI pick precise copy.
+        zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
+        domainCode: isDomainError(cause) ? cause.code : null,
+        retryAfterS: isDomainError(cause) ? (cause.retryAfterS ?? null) : null,
+      },
+    };
+  },
+});
+
+export const createCallerFactory = t.createCallerFactory;
+export const createTRPCRouter = t.router;
+
+// ── 3. Middleware ───────────────────────────────────────────────────────────────────────────────────────────────
+/** The one place where domain, Prisma and unknown errors become tRPC errors with safe messages. */
+const errorConversion = t.middleware(async ({ next, path }) => {
+  const result = await next();
+  if (!result.ok) throw toTRPCError(result.error, path);
+  return result;
+});
+
+/**
+ * State-changing calls must come from our own pages: a browser always sends Origin on cross-site POSTs, so a
+ * mismatching Origin is a forged request. Calls without Origin (server-side callers, scripts with a session
+ * cookie they own) are not browser CSRF and pass.
+ */
+const sameOriginMutations = t.middleware(({ ctx, type, next }) => {
+  if (type === "mutation" && ctx.origin && !isSameOrigin(ctx.origin, ctx.host)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "허용되지 않은 요청 출처입니다." });
+  }
+  return next();
+});
+
+const appOrigin = new URL(env.APP_URL).host;
+function isSameOrigin(origin: string, host: string | null) {
+  try {
+    const originHost = new URL(origin).host;
+    return originHost === host || originHost === appOrigin;
+  } catch {
+    return false;
+  }
+}
+
+// ── 4. Procedures ───────────────────────────────────────────────────────────────────────────────────────────────
+export const publicProcedure = t.procedure.use(errorConversion).use(sameOriginMutations);
+
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "로그인이 필요합니다." });
+  return next({ ctx: { ...ctx, session: ctx.session } });
+});
+
+export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (ctx.session.role !== "ADMIN") throw new TRPCError({ code: "FORBIDDEN", message: "관리자만 사용할 수 있습니다." });
+  return next();
+});

@@ -1,0 +1,23 @@
+import { z } from "zod";
+
+import type { Db } from "~/server/db.ts";
+import { DomainError } from "~/server/domain/errors.ts";
+import { mailboxRowSelect } from "~/server/domain/email/list-mailbox.ts";
+import type { Prisma } from "~/server/generated/prisma/client.ts";
+
+export const getMailboxMessageInput = z.object({ id: z.number().int().positive().max(2_147_483_647) });
+export type GetMailboxMessageInput = z.infer<typeof getMailboxMessageInput>;
+
+const mailboxMessageSelect = {
+  ...mailboxRowSelect,
+  html: true,
+  text: true,
+  providerId: true,
+} satisfies Prisma.EmailMessageSelect;
+
+/** One recorded email with both bodies, for the development mailbox's detail view. */
+export async function getMailboxMessage(deps: { db: Db }, input: GetMailboxMessageInput) {
+  const message = await deps.db.emailMessage.findUnique({ where: { id: input.id }, select: mailboxMessageSelect });
+  if (!message) throw new DomainError("NOT_FOUND", "메일을 찾을 수 없습니다.");
+  return message;
+}

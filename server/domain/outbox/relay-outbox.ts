@@ -1,0 +1,69 @@
+import type { Clock } from "~/server/clock.ts";
+import type { Db } from "~/server/db.ts";
+import { logger } from "~/server/logger.ts";
+
+export type OutboxMessage = { id: number; name: string; payload: unknown };
+/** Delivers one event: to Inngest when it is configured, to local handlers otherwise. Throwing means "retry later". */
+export type OutboxDispatcher = (message: OutboxMessage) => Promise<void>;
+
+const CLAIM_LEASE_MS = 60_000;
+const MAX_ATTEMPTS = 10;
+
+/** Exponential backoff between attempts: 2 s, 4 s, 8 s … capped at 10 minutes. */
+export function retryDelayMs(attempts: number) {
+  return Math.min(2 ** attempts * 1_000, 10 * 60_000);
+}
+
+/**
+ * Delivers due outbox events at least once. Safe to run concurrently: each event is claimed with a compare-and-set
+ * on its lease, so two relays never deliver the same event at the same time. Consumers must be idempotent
+ * (Inngest dedupes by event id; local handlers act on guarded state).
+ */
+export async function relayOutbox(deps: { db: Db; clock: Clock; dispatch: OutboxDispatcher }, options: { batchSize?: number } = {}) {
+  const now = deps.clock.now();
+  const candidates = await deps.db.outboxEvent.findMany({
+    where: {
+      processedAt: null,
+      attempts: { lt: MAX_ATTEMPTS },
+      availableAt: { lte: now },
+      OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }],
+    },
+    orderBy: { id: "asc" },
+    take: options.batchSize ?? 100,
+    select: { id: true, name: true, payload: true, lockedUntil: true, attempts: true },
+  });
+
+  let delivered = 0;
+  let failed = 0;
+  for (const candidate of candidates) {
+    const claim = await deps.db.outboxEvent.updateMany({
+      where: { id: candidate.id, processedAt: null, lockedUntil: candidate.lockedUntil },
+      data: { lockedUntil: new Date(now.getTime() + CLAIM_LEASE_MS), attempts: { increment: 1 } },
+    });
+    if (claim.count === 0) continue;
+
+    try {
+      await deps.dispatch({ id: candidate.id, name: candidate.name, payload: candidate.payload });
+      await deps.db.outboxEvent.update({ where: { id: candidate.id }, data: { processedAt: deps.clock.now(), lockedUntil: null, lastError: null } });
+      delivered += 1;
+    } catch (error) {
+      failed += 1;
+      const attempts = candidate.attempts + 1;
+      await deps.db.outboxEvent.update({
+        where: { id: candidate.id },
+        data: {
+          lockedUntil: null,
+          availableAt: new Date(deps.clock.now().getTime() + retryDelayMs(attempts)),
+          lastError: error instanceof Error ? error.message.slice(0, 2_000) : String(error),
+        },
+      });
+      logger.warn({ outboxEventId: candidate.id, name: candidate.name, attempts, err: error }, "outbox delivery failed");
+    }
+  }
+  return { processed: delivered, failed };
+}
+
+/** Events not yet delivered: the dashboard's backlog figure. */
+export function countOutboxBacklog(deps: { db: Db }) {
+  return deps.db.outboxEvent.count({ where: { processedAt: null } });
+}

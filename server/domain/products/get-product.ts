@@ -1,0 +1,18 @@
+import { z } from "zod";
+
+import type { Db } from "~/server/db.ts";
+import { DomainError } from "~/server/domain/errors.ts";
+import { productDetailSelect } from "~/server/domain/products/select.ts";
+
+export const getProductInput = z.object({ id: z.number().int().positive().max(2_147_483_647) });
+export type GetProductInput = z.infer<typeof getProductInput>;
+
+/** Discontinued products answer exactly like missing ones: their pages are gone. */
+export async function getProduct(deps: { db: Db }, input: GetProductInput) {
+  const product = await deps.db.product.findFirst({
+    where: { id: input.id, status: { not: "DISCONTINUED" } },
+    select: productDetailSelect,
+  });
+  if (!product) throw new DomainError("NOT_FOUND", "상품을 찾을 수 없습니다.");
+  return product;
+}

@@ -1,0 +1,19 @@
+import type { Redis } from "@upstash/redis";
+
+import type { Db } from "~/server/db.ts";
+import { workflowMode } from "~/server/env.js";
+
+async function probe(check: () => Promise<unknown>) {
+  const startedAt = performance.now();
+  try {
+    await check();
+    return { ok: true as const, latencyMs: Math.round((performance.now() - startedAt) * 10) / 10 };
+  } catch {
+    return { ok: false as const, latencyMs: null };
+  }
+}
+
+export async function checkHealth(deps: { db: Db; redis: Redis }) {
+  const [mysql, redis] = await Promise.all([probe(() => deps.db.$queryRaw`SELECT 1`), probe(() => deps.redis.ping())]);
+  return { ok: mysql.ok && redis.ok, mysql, redis, workflowMode: workflowMode() };
+}

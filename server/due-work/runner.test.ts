@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, it } from "vitest";
+
+import { fixedClock } from "~/server/clock.ts";
+import { db } from "~/server/db.ts";
+import { createLocalDispatcher } from "~/server/domain/due-work/local-event-handlers.ts";
+import { runDueWorkOnce, startDueWorkRunnerIfNeeded } from "~/server/due-work/runner.ts";
+import { redis } from "~/server/redis.ts";
+import { createProduct } from "~/server/testing/factories.ts";
+
+describe("in-process due-work runner", () => {
+  let stop: (() => void) | undefined;
+  afterEach(() => stop?.());
+
+  it("starts at most once per process", () => {
+    const first = startDueWorkRunnerIfNeeded({ intervalMs: 60_000 });
+    const second = startDueWorkRunnerIfNeeded({ intervalMs: 60_000 });
+    expect(first).toBeDefined();
+    expect(second).toBe(first);
+    stop = () => first?.stop();
+  });
+
+  it("runs every due operation: a due sale opens and its event is relayed to the local consumer", async () => {
+    const product = await createProduct(db);
+    const opensAt = new Date("2032-05-05T00:00:00Z");
+    const sale = await db.sale.create({ data: { productId: product.id, salePrice: 1_000, quantity: 3, opensAt } });
+    const consumed: unknown[] = [];
+    const deps = {
+      db,
+      redis,
+      clock: fixedClock(opensAt),
+      dispatch: createLocalDispatcher({ "shop/sale.opened": async (message) => void consumed.push(message.payload) }),
+    };
+
+    const results = await runDueWorkOnce(deps);
+
+    expect(results["open-due-sales"]).toMatchObject({ opened: 1 });
+    expect((await db.sale.findUniqueOrThrow({ where: { id: sale.id } })).state).toBe("OPEN");
+    expect(consumed).toContainEqual({ saleId: sale.id });
+
+    // A second instance sweeping at the same moment finds the lease taken and does nothing.
+    const lease = await runDueWorkOnce(deps, { leaseMs: 5_000, owner: "a" });
+    const contended = await runDueWorkOnce(deps, { leaseMs: 5_000, owner: "b" });
+    expect(lease["open-due-sales"]).not.toHaveProperty("skipped");
+    expect(contended["open-due-sales"]).toEqual({ skipped: true });
+
+    await db.outboxEvent.deleteMany({ where: { name: "shop/sale.opened" } });
+    await db.sale.delete({ where: { id: sale.id } });
+    await db.product.delete({ where: { id: product.id } });
+  });
+});

@@ -1,0 +1,95 @@
+// The only reader of process.env. Every variable has a working local default except secrets, which
+// scripts/ensure-env-local.mjs writes into .env.local on first run. A bad value stops the process with its name.
+import { createEnv } from "@t3-oss/env-nextjs";
+import { z } from "zod";
+
+const booleanString = z
+  .enum(["0", "1", "true", "false"])
+  .optional()
+  .transform((value) => value === "1" || value === "true");
+
+const base64Key32 = z
+  .string()
+  .refine((value) => Buffer.from(value, "base64").length === 32, "must be 32 bytes, base64-encoded");
+
+export const env = createEnv({
+  server: {
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    HOST: z.string().default("0.0.0.0"),
+    APP_URL: z.url().default("http://localhost:3000"),
+    DATABASE_URL: z
+      .string()
+      .regex(/^(mysql|mariadb):\/\//, "must be a mysql:// URL")
+      .default("mysql://root@127.0.0.1:3306/flashmart"),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").default("redis://127.0.0.1:6379"),
+    REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]*$/).default("fm:"),
+    UPSTASH_REDIS_REST_URL: z.url().optional(),
+    UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
+    AUTH_SECRET: z.string().min(32, "must be at least 32 characters (run npm start once to generate it)"),
+    SESSION_MAX_AGE_S: z.coerce.number().int().positive().default(60 * 60 * 24 * 7),
+    PII_KEYS: z
+      .string()
+      .regex(/^[\w-]+:[A-Za-z0-9+/=]+(,[\w-]+:[A-Za-z0-9+/=]+)*$/, "must be keyId:base64key[,keyId:base64key…]"),
+    PII_ACTIVE_KEY_ID: z.string().min(1),
+    PII_BLIND_INDEX_KEY: base64Key32,
+    RESEND_API_KEY: z.string().optional(),
+    RESEND_BASE_URL: z.url().optional(),
+    EMAIL_FROM: z.string().default("FlashMart <no-reply@flashmart.local>"),
+    INNGEST_EVENT_KEY: z.string().optional(),
+    INNGEST_SIGNING_KEY: z.string().optional(),
+    INNGEST_DEV: z.string().optional(),
+    INNGEST_BASE_URL: z.url().optional(),
+    DUE_WORK_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
+    DUE_WORK_RUNNER: z.enum(["auto", "off"]).default("auto"),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    TRUST_PROXY: booleanString,
+    ENABLE_DEV_MAILBOX: booleanString,
+  },
+  client: {},
+  runtimeEnv: {
+    NODE_ENV: process.env.NODE_ENV,
+    PORT: process.env.PORT,
+    HOST: process.env.HOST,
+    APP_URL: process.env.APP_URL,
+    DATABASE_URL: process.env.DATABASE_URL,
+    DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE,
+    REDIS_URL: process.env.REDIS_URL,
+    REDIS_KEY_PREFIX: process.env.REDIS_KEY_PREFIX,
+    UPSTASH_REDIS_REST_URL: process.env.UPSTASH_REDIS_REST_URL,
+    UPSTASH_REDIS_REST_TOKEN: process.env.UPSTASH_REDIS_REST_TOKEN,
+    AUTH_SECRET: process.env.AUTH_SECRET,
+    SESSION_MAX_AGE_S: process.env.SESSION_MAX_AGE_S,
+    PII_KEYS: process.env.PII_KEYS,
+    PII_ACTIVE_KEY_ID: process.env.PII_ACTIVE_KEY_ID,
+    PII_BLIND_INDEX_KEY: process.env.PII_BLIND_INDEX_KEY,
+    RESEND_API_KEY: process.env.RESEND_API_KEY,
+    RESEND_BASE_URL: process.env.RESEND_BASE_URL,
+    EMAIL_FROM: process.env.EMAIL_FROM,
+    INNGEST_EVENT_KEY: process.env.INNGEST_EVENT_KEY,
+    INNGEST_SIGNING_KEY: process.env.INNGEST_SIGNING_KEY,
+    INNGEST_DEV: process.env.INNGEST_DEV,
+    INNGEST_BASE_URL: process.env.INNGEST_BASE_URL,
+    DUE_WORK_INTERVAL_MS: process.env.DUE_WORK_INTERVAL_MS,
+    DUE_WORK_RUNNER: process.env.DUE_WORK_RUNNER,
+    LOG_LEVEL: process.env.LOG_LEVEL,
+    TRUST_PROXY: process.env.TRUST_PROXY,
+    ENABLE_DEV_MAILBOX: process.env.ENABLE_DEV_MAILBOX,
+  },
+  emptyStringAsUndefined: true,
+  // `next build` evaluates this module; secrets are only needed when the app really runs.
+  skipValidation: process.env.SKIP_ENV_VALIDATION === "1",
+  onValidationError: (issues) => {
+    const lines = issues.map((issue) => `  - ${issue.path?.map(String).join(".") ?? "?"}: ${issue.message}`);
+    console.error(`Invalid environment variables:\n${lines.join("\n")}`);
+    throw new Error(`Invalid environment variables: ${issues.map((i) => i.path?.map(String).join(".")).join(", ")}`);
+  },
+});
+
+/** Which driver runs due work and relays the outbox: Inngest when configured, the in-process runner otherwise. */
+export function workflowMode() {
+  if (env.INNGEST_EVENT_KEY && env.INNGEST_SIGNING_KEY) return "inngest-cloud";
+  if (env.INNGEST_DEV) return "inngest-dev";
+  return "in-process";
+}
