@@ -10,6 +10,7 @@ export DATABASE_URL="${E2E_DATABASE_URL:-mysql://root@127.0.0.1:3306/flashmart_e
 export REDIS_KEY_PREFIX="fme2e:"
 export DUE_WORK_INTERVAL_MS=1000
 export ENABLE_DEV_MAILBOX=1
+export ENABLE_TEST_CLOCK=1
 
 npx tsx scripts/reset-database.ts --yes
 npx next build

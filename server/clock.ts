@@ -16,3 +16,20 @@ export function fixedClock(start: Date | string | number) {
   };
 }
 export type FixedClock = ReturnType<typeof fixedClock>;
+
+/**
+ * The clock the running app uses. With ENABLE_TEST_CLOCK (e2e only) it is the system clock plus an offset that the
+ * test hook moves, shared through globalThis so the Node server, Next's bundles and the due-work runner agree.
+ */
+const globalForClock = globalThis as unknown as { flashmartClockOffsetMs?: number };
+
+export const adjustableClock: Clock & { advance(ms: number): void; reset(): void; offsetMs(): number } = {
+  now: () => new Date(Date.now() + (globalForClock.flashmartClockOffsetMs ?? 0)),
+  advance(milliseconds: number) {
+    globalForClock.flashmartClockOffsetMs = (globalForClock.flashmartClockOffsetMs ?? 0) + milliseconds;
+  },
+  reset() {
+    globalForClock.flashmartClockOffsetMs = 0;
+  },
+  offsetMs: () => globalForClock.flashmartClockOffsetMs ?? 0,
+};

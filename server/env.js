@@ -46,6 +46,8 @@ export const env = createEnv({
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
     TRUST_PROXY: booleanString,
     ENABLE_DEV_MAILBOX: booleanString,
+    /** e2e only: mounts /__test/clock so tests can move the app's time. Never set it on a real deployment. */
+    ENABLE_TEST_CLOCK: booleanString,
   },
   client: {},
   runtimeEnv: {
@@ -76,6 +78,7 @@ export const env = createEnv({
     LOG_LEVEL: process.env.LOG_LEVEL,
     TRUST_PROXY: process.env.TRUST_PROXY,
     ENABLE_DEV_MAILBOX: process.env.ENABLE_DEV_MAILBOX,
+    ENABLE_TEST_CLOCK: process.env.ENABLE_TEST_CLOCK,
   },
   emptyStringAsUndefined: true,
   // `next build` evaluates this module; secrets are only needed when the app really runs.

@@ -12,6 +12,7 @@ import { defaultDeps } from "~/server/api/trpc.ts";
 import { checkHealth } from "~/server/domain/system/check-health.ts";
 import { env } from "~/server/env.js";
 import { createDependencyGate, SERVICE_UNAVAILABLE_HTML } from "~/server/http/dependency-gate.ts";
+import { handleTestClock, TEST_CLOCK_PATH } from "~/server/http/test-clock-hook.ts";
 import { createTrpcNodeHandler, TRPC_BASE_PATH } from "~/server/http/trpc-node-handler.ts";
 import { logger } from "~/server/logger.ts";
 
@@ -28,6 +29,10 @@ await nextApp.prepare();
 const server = createServer((req, res) => {
   if (req.url?.startsWith(TRPC_BASE_PATH)) {
     handleTrpc(req, res);
+    return;
+  }
+  if (env.ENABLE_TEST_CLOCK && req.url === TEST_CLOCK_PATH) {
+    handleTestClock(req, res);
     return;
   }
   void serveNext(req, res);

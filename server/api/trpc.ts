@@ -9,7 +9,8 @@ import superjson from "superjson";
 import { z, ZodError } from "zod";
 
 import { toTRPCError } from "~/server/api/errors.ts";
-import { systemClock, type Clock } from "~/server/clock.ts";
+import { appClock } from "~/server/app-clock.ts";
+import type { Clock } from "~/server/clock.ts";
 import { db, type Db } from "~/server/db.ts";
 import { isDomainError } from "~/server/domain/errors.ts";
 import { env } from "~/server/env.js";
@@ -19,7 +20,7 @@ import type { SessionUser } from "~/server/session.ts";
 // ── 1. Context ──────────────────────────────────────────────────────────────────────────────────────────────────
 export type Deps = { db: Db; redis: Redis; clock: Clock };
 
-export const defaultDeps: Deps = { db, redis, clock: systemClock };
+export const defaultDeps: Deps = { db, redis, clock: appClock };
 
 export type ContextInput = {
   session: SessionUser | null;

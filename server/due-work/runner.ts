@@ -1,5 +1,5 @@
 import { inngest } from "~/inngest/client.ts";
-import { systemClock } from "~/server/clock.ts";
+import { appClock } from "~/server/app-clock.ts";
 import { db } from "~/server/db.ts";
 import { createInngestDispatcher } from "~/server/domain/due-work/inngest-dispatcher.ts";
 import { createLocalDispatcher } from "~/server/domain/due-work/local-event-handlers.ts";
@@ -11,7 +11,7 @@ import { redisKey } from "~/server/redis-keys.ts";
 
 export function defaultDueWorkDeps(): DueWorkDeps {
   const dispatch = workflowMode() === "in-process" ? createLocalDispatcher() : createInngestDispatcher(inngest);
-  return { db, redis, clock: systemClock, dispatch };
+  return { db, redis, clock: appClock, dispatch };
 }
 
 /**
