@@ -2,22 +2,11 @@ import { env } from "./server/env.js";
 
 const isProduction = env.NODE_ENV === "production";
 
-// Next needs inline scripts for hydration and inline styles for its route announcer; everything else is same-origin.
-const contentSecurityPolicy = [
-  "default-src 'self'",
-  `script-src 'self' 'unsafe-inline'${isProduction ? "" : " 'unsafe-eval'"}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  `connect-src 'self'${isProduction ? "" : " ws: wss:"}`,
-  "frame-ancestors 'none'",
-  "form-action 'self'",
-  "base-uri 'self'",
-  "object-src 'none'",
-].join("; ");
+// Pages get a per-request nonce-based Content-Security-Policy from proxy.ts (server/http/content-security-policy.ts).
+// API responses get this one: they are data, nothing in them may run or be framed.
+const nonPageContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 const securityHeaders = [
-  { key: "Content-Security-Policy", value: contentSecurityPolicy },
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
   { key: "X-Frame-Options", value: "DENY" },
@@ -28,10 +17,16 @@ const securityHeaders = [
 /** @type {import("next").NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
+  distDir: env.NEXT_DIST_DIR,
   reactStrictMode: true,
   serverExternalPackages: ["@node-rs/argon2", "mariadb", "ioredis", "@prisma/adapter-mariadb"],
+  // forbidden() renders app/forbidden.tsx with status 403 (admin pages for non-admins).
+  experimental: { authInterrupts: true },
   async headers() {
-    return [{ source: "/:path*", headers: securityHeaders }];
+    return [
+      { source: "/:path*", headers: securityHeaders },
+      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: nonPageContentSecurityPolicy }] },
+    ];
   },
 };
 

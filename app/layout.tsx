@@ -4,9 +4,12 @@ import { GeistSans } from "geist/font/sans";
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 
+import { CartNavLinks } from "~/app/(shop)/_components/cart-nav-links.tsx";
+import { accountKo } from "~/app/_i18n/account.ts";
 import { ko } from "~/app/_i18n/ko.ts";
+import { ordersKo } from "~/app/_i18n/orders.ts";
 import { TRPCReactProvider } from "~/app/_trpc/client.tsx";
-import { auth, signOut } from "~/server/auth.ts";
+import { auth, logOut } from "~/server/auth.ts";
 
 export const metadata: Metadata = {
   title: { default: ko.site.name, template: `%s | ${ko.site.name}` },
@@ -19,7 +22,8 @@ export const viewport: Viewport = {
 
 async function logout() {
   "use server";
-  await signOut({ redirectTo: "/" });
+  // Revokes this session server-side first: a copied cookie stops working at once, not when it expires.
+  await logOut({ redirectTo: "/" });
 }
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
@@ -47,6 +51,19 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                 <li>
                   <Link href="/" className="rounded-md px-3 py-2 text-zinc-700 hover:bg-zinc-100 hover:text-zinc-900">
                     {ko.nav.catalog}
+                  </Link>
+                </li>
+                <CartNavLinks isSignedIn={user !== null} />
+                {user ? (
+                  <li>
+                    <Link href="/account/orders" className="rounded-md px-3 py-2 text-zinc-700 hover:bg-zinc-100 hover:text-zinc-900">
+                      {ordersKo.nav.orders}
+                    </Link>
+                  </li>
+                ) : null}
+                <li>
+                  <Link href={user ? "/account" : "/signup"} className="rounded-md px-3 py-2 text-zinc-700 hover:bg-zinc-100 hover:text-zinc-900">
+                    {user ? accountKo.nav.myPage : accountKo.nav.signUp}
                   </Link>
                 </li>
                 {user?.role === "ADMIN" ? (

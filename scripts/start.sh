@@ -19,5 +19,11 @@ npm run --silent db:seed
 echo "→ building"
 npm run --silent build
 
+echo "→ starting the payment sandbox (server/payment-sandbox/server.ts)"
+node --import tsx server/payment-sandbox/server.ts &
+SANDBOX_PID=$!
+# The sandbox lives exactly as long as the app: stopped when this script exits for any reason.
+trap 'kill "$SANDBOX_PID" 2>/dev/null || true' EXIT
+
 echo "→ starting on ${APP_URL:-http://localhost:3000}"
-exec npm run --silent serve
+npm run --silent serve

@@ -5,7 +5,13 @@ import type { RenderedEmail } from "~/server/emails/layout.ts";
 import { env } from "~/server/env.js";
 import { logger } from "~/server/logger.ts";
 
-export type EmailSender = (deps: { db: Db }, message: RenderedEmail & { to: string }) => Promise<{ id: number }>;
+export type EmailSender = (
+  deps: { db: Db },
+  /** isSensitive: the body carries a secret (a verification code or link) that must not be kept once Resend has it. */
+  message: RenderedEmail & { to: string; isSensitive?: boolean },
+) => Promise<{ id: number }>;
+
+const REDACTED = "[보관하지 않음: 인증 정보가 포함된 메일]";
 
 /**
  * Every message is recorded in EmailMessage first. With RESEND_API_KEY it is then handed to Resend; without it the
@@ -15,8 +21,16 @@ export function createEmailSender(options: { resendApiKey?: string; resendBaseUr
   const resend = options.resendApiKey ? new Resend(options.resendApiKey, options.resendBaseUrl ? { baseUrl: options.resendBaseUrl } : undefined) : null;
 
   return async ({ db }, message) => {
+    // With Resend the table is only a log, so secrets are not copied into it; without Resend it is the delivery.
+    const isRedacted = Boolean(resend && message.isSensitive);
     const row = await db.emailMessage.create({
-      data: { toAddress: message.to, subject: message.subject, html: message.html, text: message.text, template: message.template },
+      data: {
+        toAddress: message.to,
+        subject: isRedacted ? `[FlashMart] ${message.template}` : message.subject,
+        html: isRedacted ? REDACTED : message.html,
+        text: isRedacted ? REDACTED : message.text,
+        template: message.template,
+      },
       select: { id: true },
     });
     if (!resend) return row;

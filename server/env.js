@@ -28,7 +28,10 @@ export const env = createEnv({
     UPSTASH_REDIS_REST_URL: z.url().optional(),
     UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
     AUTH_SECRET: z.string().min(32, "must be at least 32 characters (run npm start once to generate it)"),
+    /** Absolute session lifetime, counted from login; no activity extends it. */
     SESSION_MAX_AGE_S: z.coerce.number().int().positive().default(60 * 60 * 24 * 7),
+    /** Idle lifetime: a session unused this long expires; every page visit renews it (up to SESSION_MAX_AGE_S). */
+    SESSION_IDLE_TIMEOUT_S: z.coerce.number().int().min(60).default(60 * 60 * 24),
     PII_KEYS: z
       .string()
       .regex(/^[\w-]+:[A-Za-z0-9+/=]+(,[\w-]+:[A-Za-z0-9+/=]+)*$/, "must be keyId:base64key[,keyId:base64key…]"),
@@ -48,6 +51,34 @@ export const env = createEnv({
     ENABLE_DEV_MAILBOX: booleanString,
     /** e2e only: mounts /__test/clock so tests can move the app's time. Never set it on a real deployment. */
     ENABLE_TEST_CLOCK: booleanString,
+    /** Where the payment provider (Toss-style confirm API) lives; by default the local sandbox process. */
+    PAYMENT_PROVIDER_URL: z.url().default("http://127.0.0.1:4010"),
+    /** Port the local payment sandbox (server/payment-sandbox/server.ts) listens on. */
+    PAYMENT_SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(4010),
+    /** Provider secret key, sent as Basic auth like Toss Payments; the sandbox accepts any test_sk_ key. */
+    PAYMENT_SECRET_KEY: z.string().min(1).default("test_sk_flashmart_sandbox"),
+    /** Per-attempt timeout of a provider call, in ms. */
+    PAYMENT_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3_000),
+    /** How long an unpaid order holds its stock. */
+    PAYMENT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
+    /** Order lifecycle timings: PAID → SHIPPING → DELIVERED; returns; see README. */
+    ORDER_SHIP_AFTER_HOURS: z.coerce.number().positive().default(24),
+    ORDER_DELIVER_AFTER_HOURS: z.coerce.number().positive().default(24),
+    ORDER_RETURN_WINDOW_DAYS: z.coerce.number().int().min(0).max(30).default(1),
+    ORDER_RETURN_COMPLETE_AFTER_HOURS: z.coerce.number().positive().default(24),
+    SALE_RESERVE_RATE_WINDOW_MS: z.coerce.number().int().min(100).default(10_000),
+    /** Reserve attempts per user per window (a person clicking; generous for retries). */
+    SALE_RESERVE_USER_LIMIT: z.coerce.number().int().min(1).default(20),
+    /** Reserve attempts per IP per window: generous because offices and mobile carriers share addresses. */
+    SALE_RESERVE_IP_LIMIT: z.coerce.number().int().min(1).default(600),
+    /** Lifetime of the signed purchase token the sale page hands out (the hot path verifies it without I/O). */
+    PURCHASE_TOKEN_TTL_S: z.coerce.number().int().min(10).max(3600).default(120),
+    /** Benchmark only: mounts sale.reserveBaseline (the old SELECT … FOR UPDATE approach) for comparison. */
+    ENABLE_BENCH_BASELINE: booleanString,
+    /** Where admin-uploaded product images are stored (served by app/uploads/[...path]); relative to the working directory. */
+    UPLOAD_DIR: z.string().min(1).default("var/uploads"),
+    /** Build output directory; the benchmark builds into its own so it never races an e2e build. */
+    NEXT_DIST_DIR: z.string().regex(/^\.next[\w-]*$/).default(".next"),
   },
   client: {},
   runtimeEnv: {
@@ -63,6 +94,7 @@ export const env = createEnv({
     UPSTASH_REDIS_REST_TOKEN: process.env.UPSTASH_REDIS_REST_TOKEN,
     AUTH_SECRET: process.env.AUTH_SECRET,
     SESSION_MAX_AGE_S: process.env.SESSION_MAX_AGE_S,
+    SESSION_IDLE_TIMEOUT_S: process.env.SESSION_IDLE_TIMEOUT_S,
     PII_KEYS: process.env.PII_KEYS,
     PII_ACTIVE_KEY_ID: process.env.PII_ACTIVE_KEY_ID,
     PII_BLIND_INDEX_KEY: process.env.PII_BLIND_INDEX_KEY,
@@ -79,6 +111,22 @@ export const env = createEnv({
     TRUST_PROXY: process.env.TRUST_PROXY,
     ENABLE_DEV_MAILBOX: process.env.ENABLE_DEV_MAILBOX,
     ENABLE_TEST_CLOCK: process.env.ENABLE_TEST_CLOCK,
+    PAYMENT_PROVIDER_URL: process.env.PAYMENT_PROVIDER_URL,
+    PAYMENT_SANDBOX_PORT: process.env.PAYMENT_SANDBOX_PORT,
+    PAYMENT_SECRET_KEY: process.env.PAYMENT_SECRET_KEY,
+    PAYMENT_TIMEOUT_MS: process.env.PAYMENT_TIMEOUT_MS,
+    PAYMENT_WINDOW_MINUTES: process.env.PAYMENT_WINDOW_MINUTES,
+    ORDER_SHIP_AFTER_HOURS: process.env.ORDER_SHIP_AFTER_HOURS,
+    ORDER_DELIVER_AFTER_HOURS: process.env.ORDER_DELIVER_AFTER_HOURS,
+    ORDER_RETURN_WINDOW_DAYS: process.env.ORDER_RETURN_WINDOW_DAYS,
+    ORDER_RETURN_COMPLETE_AFTER_HOURS: process.env.ORDER_RETURN_COMPLETE_AFTER_HOURS,
+    SALE_RESERVE_RATE_WINDOW_MS: process.env.SALE_RESERVE_RATE_WINDOW_MS,
+    SALE_RESERVE_USER_LIMIT: process.env.SALE_RESERVE_USER_LIMIT,
+    SALE_RESERVE_IP_LIMIT: process.env.SALE_RESERVE_IP_LIMIT,
+    PURCHASE_TOKEN_TTL_S: process.env.PURCHASE_TOKEN_TTL_S,
+    ENABLE_BENCH_BASELINE: process.env.ENABLE_BENCH_BASELINE,
+    UPLOAD_DIR: process.env.UPLOAD_DIR,
+    NEXT_DIST_DIR: process.env.NEXT_DIST_DIR,
   },
   emptyStringAsUndefined: true,
   // `next build` evaluates this module; secrets are only needed when the app really runs.

@@ -11,6 +11,7 @@ import next from "next";
 import { defaultDeps } from "~/server/api/trpc.ts";
 import { checkHealth } from "~/server/domain/system/check-health.ts";
 import { env } from "~/server/env.js";
+import { stampClientIp } from "~/server/http/client-ip.ts";
 import { createDependencyGate, SERVICE_UNAVAILABLE_HTML } from "~/server/http/dependency-gate.ts";
 import { handleTestClock, TEST_CLOCK_PATH } from "~/server/http/test-clock-hook.ts";
 import { createTrpcNodeHandler, TRPC_BASE_PATH } from "~/server/http/trpc-node-handler.ts";
@@ -39,6 +40,8 @@ const server = createServer((req, res) => {
 });
 
 async function serveNext(req: IncomingMessage, res: ServerResponse) {
+  // Auth.js's authorize and server actions rate-limit by this header; any client-sent copy is overwritten here.
+  stampClientIp(req);
   if (!isStaticAsset(req.url ?? "/") && !(await dependencyGate.isHealthy())) {
     res.writeHead(503, { "content-type": "text/html; charset=utf-8", "retry-after": "5", "cache-control": "no-store" });
     res.end(SERVICE_UNAVAILABLE_HTML);

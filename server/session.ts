@@ -1,11 +1,25 @@
-import { decode } from "next-auth/jwt";
+import { decode, encode } from "next-auth/jwt";
 
+import { systemClock } from "~/server/clock.ts";
+import type { Db } from "~/server/db.ts";
+import { isSessionActive, type SessionStateDeps } from "~/server/domain/accounts/session-state.ts";
 import { env } from "~/server/env.js";
 
 /** What the API layer knows about the caller. Built from the Auth.js JWT, never from request input. */
-export type SessionUser = { id: string; role: "USER" | "ADMIN"; sessionId: string | null };
+export type SessionUser = {
+  id: string;
+  role: "USER" | "ADMIN";
+  sessionId: string | null;
+  /** The token's session version (`sv`); with sessionId, what the flash-sale script checks against Redis. */
+  sessionVersion?: number;
+  /** Login time (`authAt`, epoch seconds): the absolute lifetime counts from here. */
+  authAt?: number;
+  /** Which cookie carried the token, so a re-issued token replaces it under the same name. */
+  cookieName?: SessionCookieName;
+};
 
 export const SESSION_COOKIE_NAMES = ["__Secure-authjs.session-token", "authjs.session-token"] as const;
+export type SessionCookieName = (typeof SESSION_COOKIE_NAMES)[number];
 
 function readCookie(cookieHeader: string, name: string): string | undefined {
   // Auth.js splits large tokens into name.0, name.1…; ours are small but handle both shapes.
@@ -27,7 +41,7 @@ const DECODE_CACHE_TTL_MS = 10_000;
 const DECODE_CACHE_MAX = 50_000;
 const decodeCache = new Map<string, { user: SessionUser | null; expiresAt: number }>();
 
-async function decodeSessionToken(token: string, cookieName: string, nowMs: number): Promise<SessionUser | null> {
+async function decodeSessionToken(token: string, cookieName: SessionCookieName, nowMs: number): Promise<SessionUser | null> {
   const cached = decodeCache.get(token);
   if (cached && cached.expiresAt > nowMs) return cached.user;
 
@@ -39,6 +53,9 @@ async function decodeSessionToken(token: string, cookieName: string, nowMs: numb
         id: payload.sub,
         role: payload.role === "ADMIN" ? "ADMIN" : "USER",
         sessionId: typeof payload.sid === "string" ? payload.sid : null,
+        sessionVersion: typeof payload.sv === "number" ? payload.sv : undefined,
+        authAt: typeof payload.authAt === "number" ? payload.authAt : undefined,
+        cookieName,
       };
     }
   } catch {
@@ -49,7 +66,10 @@ async function decodeSessionToken(token: string, cookieName: string, nowMs: numb
   return user;
 }
 
-/** Reads the caller from the Auth.js session cookie without going through Next (used by the Node tRPC server). */
+/**
+ * Reads the caller from the Auth.js session cookie without going through Next. This only proves the token is genuine
+ * and unexpired; use resolveSession, which also checks revocation, to authenticate a request.
+ */
 export async function sessionFromCookieHeader(cookieHeader: string | undefined | null, nowMs = Date.now()) {
   if (!cookieHeader) return null;
   for (const name of SESSION_COOKIE_NAMES) {
@@ -57,4 +77,50 @@ export async function sessionFromCookieHeader(cookieHeader: string | undefined |
     if (token) return decodeSessionToken(token, name, nowMs);
   }
   return null;
+}
+
+/**
+ * Session lifetimes run on the real clock, like the JWT's own exp (checked by jose against real time). The e2e test
+ * clock moves business time (sale windows, deadlines), and must not sign people out while it does.
+ */
+const sessionClock = systemClock;
+
+/** The state checks (absolute lifetime, revocation, session version) for an already decoded token. */
+export async function isSessionUserActive(deps: { db: Db; redis: SessionStateDeps["redis"] }, user: SessionUser) {
+  if (!user.sessionId || user.sessionVersion === undefined || user.authAt === undefined) return false;
+  return isSessionActive(
+    { db: deps.db, redis: deps.redis, clock: sessionClock },
+    { userId: user.id, sessionId: user.sessionId, sessionVersion: user.sessionVersion, authAt: user.authAt },
+  );
+}
+
+/**
+ * The authenticated caller of a request, or null. The decode is cached (see above); the revocation check is not,
+ * so a logout or "log out everywhere" is refused on the very next request, on every instance.
+ */
+export async function resolveSession(deps: { db: Db; redis: SessionStateDeps["redis"] }, cookieHeader: string | undefined | null) {
+  const user = await sessionFromCookieHeader(cookieHeader);
+  if (!user) return null;
+  return (await isSessionUserActive(deps, user)) ? user : null;
+}
+
+/** The claims every FlashMart session token carries (see server/auth.ts); Auth.js adds iat, exp and jti. */
+export type SessionTokenClaims = { sub: string; role: "USER" | "ADMIN"; sid: string; sv: number; authAt: number };
+
+/**
+ * A session cookie exactly as Auth.js would set it (same JWE, name and attributes). Used to re-issue the current
+ * session after a password change, when Auth.js itself is not in the request path.
+ */
+export async function mintSessionCookie(claims: SessionTokenClaims, options: { cookieName: SessionCookieName; maxAgeS?: number; nowMs?: number }) {
+  const maxAgeS = options.maxAgeS ?? env.SESSION_IDLE_TIMEOUT_S;
+  const token = await encode({ token: { ...claims }, secret: env.AUTH_SECRET, salt: options.cookieName, maxAge: maxAgeS });
+  const expires = new Date((options.nowMs ?? Date.now()) + maxAgeS * 1000).toUTCString();
+  const secure = options.cookieName.startsWith("__Secure-") ? "; Secure" : "";
+  return { name: options.cookieName, value: token, header: `${options.cookieName}=${token}; Path=/; Expires=${expires}; HttpOnly; SameSite=Lax${secure}` };
+}
+
+/** A Set-Cookie value that deletes the session cookie (after "log out everywhere" the current one is dead too). */
+export function expiredSessionCookie(cookieName: SessionCookieName) {
+  const secure = cookieName.startsWith("__Secure-") ? "; Secure" : "";
+  return `${cookieName}=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax${secure}`;
 }

@@ -2,21 +2,29 @@ import type { Metadata } from "next";
 import { Suspense } from "react";
 
 import { Catalog, CatalogSkeleton } from "~/app/(shop)/_components/catalog.tsx";
-import { parseCatalogParams } from "~/app/(shop)/_lib/catalog-params.ts";
+import { CatalogFilters } from "~/app/(shop)/_components/catalog-filters.tsx";
+import { SalesStrip } from "~/app/(shop)/_components/sales-strip.tsx";
+import { catalogQueryInput, parseCatalogParams } from "~/app/(shop)/_lib/catalog-params.ts";
+import { cartKo } from "~/app/_i18n/cart.ts";
 import { ko } from "~/app/_i18n/ko.ts";
-import { HydrateClient, prefetch, trpc } from "~/app/_trpc/server.tsx";
-import { PAGE_SIZES } from "~/server/domain/products/list-products.ts";
+import { createRscContext, HydrateClient, prefetch, trpc } from "~/app/_trpc/server.tsx";
+import { PAGE_SIZES } from "~/server/domain/products/catalog-options.ts";
 
 type CatalogPageProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export async function generateMetadata({ searchParams }: CatalogPageProps): Promise<Metadata> {
-  const { page } = parseCatalogParams(await searchParams);
-  return { title: page > 1 ? `${ko.catalog.title} (${ko.catalog.pagination.page(page)})` : ko.catalog.title };
+  const { page, query } = parseCatalogParams(await searchParams);
+  const base = query ? cartKo.filters.resultFor(query) : ko.catalog.title;
+  return { title: page > 1 ? `${base} (${ko.catalog.pagination.page(page)})` : base };
 }
 
 export default async function CatalogPage({ searchParams }: CatalogPageProps) {
-  const { page, pageSize } = parseCatalogParams(await searchParams);
-  prefetch(trpc.product.list.queryOptions({ page, pageSize }));
+  const params = parseCatalogParams(await searchParams);
+  const { session } = await createRscContext();
+  prefetch(trpc.product.list.queryOptions(catalogQueryInput(params)));
+  prefetch(trpc.product.categories.queryOptions());
+  // The hearts on the cards read this; signed-out shoppers have no wishlist to fetch.
+  if (session) prefetch(trpc.wishlist.list.queryOptions());
 
   return (
     <>
@@ -26,9 +34,12 @@ export default async function CatalogPage({ searchParams }: CatalogPageProps) {
         <p className="mt-2 text-zinc-600">{ko.catalog.intro}</p>
       </header>
 
+      <SalesStrip />
+
       <HydrateClient>
-        <Suspense fallback={<CatalogSkeleton pageSize={pageSize} />}>
-          <Catalog page={page} pageSize={pageSize} pageSizes={PAGE_SIZES} />
+        <Suspense fallback={<CatalogSkeleton pageSize={params.pageSize} />}>
+          <CatalogFilters params={params} />
+          <Catalog params={params} pageSizes={PAGE_SIZES} isSignedIn={session !== null} />
         </Suspense>
       </HydrateClient>
     </>

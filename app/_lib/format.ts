@@ -23,3 +23,22 @@ export function formatKrw(amount: number) {
 export function formatSeoulDateTime(date: Date | string | number) {
   return seoulDateTime.format(new Date(date));
 }
+
+const seoulTime = new Intl.DateTimeFormat("ko-KR", { timeZone: "Asia/Seoul", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+
+/** Clock time in Korea: "15:04" (payment deadlines, sale opening). */
+export function formatSeoulTime(date: Date | string | number) {
+  return seoulTime.format(new Date(date));
+}
+
+/** A countdown: "2일 03:04:05", "03:04:05" or "04:05". */
+export function formatCountdown(milliseconds: number) {
+  const totalSeconds = Math.max(0, Math.ceil(milliseconds / 1000));
+  const days = Math.floor(totalSeconds / 86_400);
+  const hours = Math.floor((totalSeconds % 86_400) / 3_600);
+  const minutes = Math.floor((totalSeconds % 3_600) / 60);
+  const seconds = totalSeconds % 60;
+  const pad = (value: number) => String(value).padStart(2, "0");
+  const clock = hours > 0 || days > 0 ? `${pad(hours)}:${pad(minutes)}:${pad(seconds)}` : `${pad(minutes)}:${pad(seconds)}`;
+  return days > 0 ? `${days}일 ${clock}` : clock;
+}

@@ -9,7 +9,7 @@ import superjson from "superjson";
 import { makeQueryClient } from "~/app/_trpc/query-client.ts";
 import type { AppRouter } from "~/server/api/root.ts";
 
-export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
 let browserQueryClient: QueryClient | undefined;
 

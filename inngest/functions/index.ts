@@ -1,4 +1,7 @@
+import { expireUnpaidOrder } from "~/inngest/functions/expire-unpaid-order.ts";
 import { openSaleAtTime } from "~/inngest/functions/open-sale-at-time.ts";
+import { refundPaymentFunction } from "~/inngest/functions/refund-payment.ts";
 import { runDueWork } from "~/inngest/functions/run-due-work.ts";
+import { sendOrderEmailFunction } from "~/inngest/functions/send-order-email.ts";
 
-export const functions = [runDueWork, openSaleAtTime];
+export const functions = [runDueWork, openSaleAtTime, expireUnpaidOrder, sendOrderEmailFunction, refundPaymentFunction];

@@ -5,7 +5,9 @@ import { isDomainError, type DomainErrorCode } from "~/server/domain/errors.ts";
 import { logger } from "~/server/logger.ts";
 
 const domainToTrpc: Record<DomainErrorCode, TRPC_ERROR_CODE_KEY> = {
+  UNAUTHENTICATED: "UNAUTHORIZED",
   NOT_FOUND: "NOT_FOUND",
+  INVALID_INPUT: "BAD_REQUEST",
   FORBIDDEN: "FORBIDDEN",
   CONFLICT: "CONFLICT",
   SOLD_OUT: "CONFLICT",
@@ -13,6 +15,7 @@ const domainToTrpc: Record<DomainErrorCode, TRPC_ERROR_CODE_KEY> = {
   INVALID_STATE: "PRECONDITION_FAILED",
   RATE_LIMITED: "TOO_MANY_REQUESTS",
   UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  PAYMENT_DECLINED: "UNPROCESSABLE_CONTENT",
 };
 
 /** Safe copy for infrastructure failures: the client learns that it failed and that retrying may help, nothing more. */

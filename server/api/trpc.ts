@@ -14,11 +14,13 @@ import type { Clock } from "~/server/clock.ts";
 import { db, type Db } from "~/server/db.ts";
 import { isDomainError } from "~/server/domain/errors.ts";
 import { env } from "~/server/env.js";
+import type { PaymentGateway } from "~/server/payments/types.ts";
 import { redis } from "~/server/redis.ts";
 import type { SessionUser } from "~/server/session.ts";
 
 // ── 1. Context ──────────────────────────────────────────────────────────────────────────────────────────────────
-export type Deps = { db: Db; redis: Redis; clock: Clock };
+/** payments is optional so tests that build Deps by hand keep compiling; domain code falls back to the default gateway. */
+export type Deps = { db: Db; redis: Redis; clock: Clock; payments?: PaymentGateway };
 
 export const defaultDeps: Deps = { db, redis, clock: appClock };
 
@@ -31,10 +33,19 @@ export type ContextInput = {
   /** The Host header, so a same-origin request is recognised behind any hostname. */
   host: string | null;
   deps?: Deps;
+  /** Adds a header to the HTTP response (the re-issued session cookie after a password change); absent for RSC calls. */
+  appendResponseHeader?: (name: string, value: string) => void;
 };
 
 export function createInnerContext(input: ContextInput) {
-  return { session: input.session, ip: input.ip, origin: input.origin, host: input.host, deps: input.deps ?? defaultDeps };
+  return {
+    session: input.session,
+    ip: input.ip,
+    origin: input.origin,
+    host: input.host,
+    deps: input.deps ?? defaultDeps,
+    appendResponseHeader: input.appendResponseHeader ?? null,
+  };
 }
 export type Context = ReturnType<typeof createInnerContext>;
 
@@ -61,6 +72,9 @@ export const createCallerFactory = t.createCallerFactory;
 export const createTRPCRouter = t.router;
 
 // ── 3. Middleware ───────────────────────────────────────────────────────────────────────────────────────────────
+/** For middleware factories that live beside their feature (server/api/rate-limit-middleware.ts). */
+export const createMiddleware = t.middleware;
+
 /** The one place where domain, Prisma and unknown errors become tRPC errors with safe messages. */
 const errorConversion = t.middleware(async ({ next, path }) => {
   const result = await next();

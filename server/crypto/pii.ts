@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
 
 import { env } from "~/server/env.js";
+import { normalizeEmail } from "~/server/crypto/normalize-email.ts";
 
 /**
  * Field-level encryption for personal data: AES-256-GCM with a random 96-bit IV per value.
@@ -69,9 +70,7 @@ export function piiKeyIdOf(stored: string) {
   return stored.split(".")[1];
 }
 
-export function normalizeEmail(email: string) {
-  return email.trim().normalize("NFC").toLowerCase();
-}
+export { normalizeEmail };
 
 /** Keyed HMAC of the normalised email: an equality lookup that reveals nothing without the key. */
 export function emailBlindIndex(email: string, keyring: PiiKeyring = keyringFromEnv()) {

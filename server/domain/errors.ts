@@ -1,13 +1,17 @@
 /** The domain's own failure vocabulary; server/api/errors.ts is the one place that maps it to tRPC codes. */
 export type DomainErrorCode =
+  | "UNAUTHENTICATED"
   | "NOT_FOUND"
+  /** Well-formed input the domain rejects (a wrong verification code, a wrong current password). */
+  | "INVALID_INPUT"
   | "FORBIDDEN"
   | "CONFLICT"
   | "SOLD_OUT"
   | "SALE_NOT_OPEN"
   | "INVALID_STATE"
   | "RATE_LIMITED"
-  | "UNAVAILABLE";
+  | "UNAVAILABLE"
+  | "PAYMENT_DECLINED";
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;

@@ -1,15 +1,21 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, inject, it } from "vitest";
 
 import { fixedClock } from "~/server/clock.ts";
-import { db } from "~/server/db.ts";
+import { createPrismaClient } from "~/server/db.ts";
 import { createLocalDispatcher } from "~/server/domain/due-work/local-event-handlers.ts";
 import { runDueWorkOnce, startDueWorkRunnerIfNeeded } from "~/server/due-work/runner.ts";
 import { redis } from "~/server/redis.ts";
+import { createScratchDatabase } from "~/server/testing/db-url.ts";
 import { createProduct } from "~/server/testing/factories.ts";
 
 describe("in-process due-work runner", () => {
   let stop: (() => void) | undefined;
-  afterEach(() => stop?.());
+  let cleanup: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    stop?.();
+    await cleanup?.();
+    cleanup = undefined;
+  });
 
   it("starts at most once per process", () => {
     const first = startDueWorkRunnerIfNeeded({ intervalMs: 60_000 });
@@ -20,6 +26,13 @@ describe("in-process due-work runner", () => {
   });
 
   it("runs every due operation: a due sale opens and its event is relayed to the local consumer", async () => {
+    // Its own database: a sweep acts on everything due, and the shared one holds other files' leftovers.
+    const scratch = await createScratchDatabase(inject("databaseUrl"), "runner");
+    const db = createPrismaClient(scratch.databaseUrl, 2);
+    cleanup = async () => {
+      await db.$disconnect();
+      await scratch.drop();
+    };
     const product = await createProduct(db);
     const opensAt = new Date("2032-05-05T00:00:00Z");
     const sale = await db.sale.create({ data: { productId: product.id, salePrice: 1_000, quantity: 3, opensAt } });
@@ -42,9 +55,5 @@ describe("in-process due-work runner", () => {
     const contended = await runDueWorkOnce(deps, { leaseMs: 5_000, owner: "b" });
     expect(lease["open-due-sales"]).not.toHaveProperty("skipped");
     expect(contended["open-due-sales"]).toEqual({ skipped: true });
-
-    await db.outboxEvent.deleteMany({ where: { name: "shop/sale.opened" } });
-    await db.sale.delete({ where: { id: sale.id } });
-    await db.product.delete({ where: { id: product.id } });
   });
 });

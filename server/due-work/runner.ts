@@ -5,12 +5,16 @@ import { createInngestDispatcher } from "~/server/domain/due-work/inngest-dispat
 import { createLocalDispatcher } from "~/server/domain/due-work/local-event-handlers.ts";
 import { dueOperationNames, dueOperations, type DueWorkDeps } from "~/server/domain/due-work/due-operations.ts";
 import { env, workflowMode } from "~/server/env.js";
+import { orderEventHandlers } from "~/server/domain/orders/order-event-handlers.ts";
+import { saleEventHandlers } from "~/server/domain/sales/event-handlers.ts";
+import { sendEmail } from "~/server/email.ts";
 import { logger } from "~/server/logger.ts";
 import { redis } from "~/server/redis.ts";
 import { redisKey } from "~/server/redis-keys.ts";
 
 export function defaultDueWorkDeps(): DueWorkDeps {
-  const dispatch = workflowMode() === "in-process" ? createLocalDispatcher() : createInngestDispatcher(inngest);
+  const base = { db, redis, clock: appClock, sendEmail };
+  const dispatch = workflowMode() === "in-process" ? createLocalDispatcher({ ...saleEventHandlers(base), ...orderEventHandlers(base) }) : createInngestDispatcher(inngest);
   return { db, redis, clock: appClock, dispatch };
 }
 

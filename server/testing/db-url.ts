@@ -10,6 +10,8 @@ declare module "vitest" {
     databaseUrl: string;
     /** Redis key prefix for this run, `fmtest:<runId>:`; every key under it is deleted at teardown. */
     redisKeyPrefix: string;
+    /** Base URL of the payment sandbox started by the global setup (server/payment-sandbox/server.ts). */
+    paymentProviderUrl: string;
   }
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 
 import type { Db } from "~/server/db.ts";
 import { emailBlindIndex, encryptPii } from "~/server/crypto/pii.ts";
+import { hashPassword } from "~/server/crypto/password.ts";
 import type { Prisma } from "~/server/generated/prisma/client.ts";
 
 /** Unique rows per call, so tests never collide with each other or with seed data. */
@@ -29,19 +30,88 @@ export async function createProduct(db: Db, overrides: Partial<Prisma.ProductUnc
   });
 }
 
-/** A verified user; the password hash is a placeholder because API tests sign in by minted session cookie. */
-export async function createUser(db: Db, overrides: { role?: "USER" | "ADMIN"; email?: string; verified?: boolean } = {}) {
+/**
+ * A verified user. The password hash is a placeholder (API tests sign in by minted session cookie) unless `password`
+ * is given, for tests that log in for real.
+ */
+export async function createUser(db: Db, overrides: { role?: "USER" | "ADMIN"; email?: string; verified?: boolean; password?: string; name?: string } = {}) {
   const email = overrides.email ?? `user-${uniqueSuffix()}@test.flashmart.local`;
   const user = await db.user.create({
     data: {
       emailIndex: emailBlindIndex(email),
       emailEnc: encryptPii(email),
-      nameEnc: encryptPii("테스트 사용자"),
-      passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$placeholder$placeholder",
+      nameEnc: encryptPii(overrides.name ?? "테스트 사용자"),
+      passwordHash: overrides.password ? await hashPassword(overrides.password) : "$argon2id$v=19$m=19456,t=2,p=1$placeholder$placeholder",
       role: overrides.role ?? "USER",
       emailVerifiedAt: overrides.verified === false ? null : new Date(),
     },
     select: { id: true, role: true },
   });
   return { ...user, email };
+}
+
+/** Many verified users in one INSERT, for race tests and benchmarks (ids are generated here, not by the database). */
+export async function createUsers(db: Db, count: number) {
+  const batch = uniqueSuffix();
+  const rows = Array.from({ length: count }, (_, index) => {
+    const email = `buyer-${batch}-${index}@test.flashmart.local`;
+    return {
+      id: `u${batch}${index.toString(36).padStart(6, "0")}`,
+      emailIndex: emailBlindIndex(email),
+      emailEnc: encryptPii(email),
+      nameEnc: encryptPii(`구매자 ${index}`),
+      passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$placeholder$placeholder",
+      emailVerifiedAt: new Date(),
+    };
+  });
+  for (let start = 0; start < rows.length; start += 1_000) await db.user.createMany({ data: rows.slice(start, start + 1_000) });
+  return rows.map((row) => ({ id: row.id, role: "USER" as const }));
+}
+
+export async function createFlashSale(db: Db, overrides: Partial<Prisma.SaleUncheckedCreateInput> & { opensAt: Date }) {
+  const productId = overrides.productId ?? (await createProduct(db, { price: 100_000, stock: 0 })).id;
+  return db.sale.create({ data: { salePrice: 59_000, quantity: 10, perUserLimit: 1, holdMinutes: 10, ...overrides, productId } });
+}
+
+/** A saved shipping address with every personal field encrypted, as the account pages store it. */
+export async function createAddress(db: Db, userId: string, overrides: { isDefault?: boolean; label?: string; recipient?: string } = {}) {
+  return db.address.create({
+    data: {
+      userId,
+      label: overrides.label ?? "집",
+      recipientEnc: encryptPii(overrides.recipient ?? "홍길동"),
+      phoneEnc: encryptPii("010-1234-5678"),
+      postalCodeEnc: encryptPii("06236"),
+      address1Enc: encryptPii("서울특별시 강남구 테헤란로 123"),
+      address2Enc: encryptPii("4층"),
+      isDefault: overrides.isDefault ?? true,
+    },
+    select: { id: true, userId: true, isDefault: true },
+  });
+}
+
+/**
+ * An order row in any status, written directly (no stock, Redis or payment side effects): for tests of read models
+ * such as admin lists and sale reports. One line of `quantity` units of the product.
+ */
+export async function createOrder(
+  db: Db,
+  input: { userId: string; productId: number; saleId?: number | null; status?: Prisma.OrderCreateInput["status"]; unitPrice?: number; quantity?: number } & Partial<
+    Pick<Prisma.OrderUncheckedCreateInput, "createdAt" | "paidAt" | "paymentDueAt" | "expiredAt" | "cancelledAt" | "returnedAt">
+  >,
+) {
+  const { userId, productId, saleId = null, status = "PENDING_PAYMENT", unitPrice = 10_000, quantity = 1, ...times } = input;
+  return db.order.create({
+    data: {
+      userId,
+      saleId,
+      status,
+      idempotencyKey: randomUUID(),
+      totalAmount: unitPrice * quantity,
+      paymentDueAt: times.paymentDueAt ?? new Date(Date.now() + 10 * 60_000),
+      ...times,
+      items: { create: { productId, productName: "테스트 상품", unitPrice, quantity, lineTotal: unitPrice * quantity } },
+    },
+    select: { id: true, userId: true, saleId: true, status: true },
+  });
 }

@@ -7,6 +7,7 @@ import type { TestProject } from "vitest/node";
 
 import { DatabaseUnreachableError } from "~/scripts/migrate.ts";
 import { env } from "~/server/env.js";
+import { createPaymentSandbox } from "~/server/payment-sandbox/server.ts";
 import { createMigratedDatabase, createTestRunId, dropDatabase, withDatabaseName } from "~/server/testing/db-url.ts";
 
 async function connectRedis(redisUrl: string) {
@@ -61,11 +62,18 @@ export default async function setup(project: TestProject) {
     throw error;
   }
 
+  // The payment provider every test talks to by default: the sandbox, in this process, on a free port. Tests that
+  // flip its fault switches start their own instance so they cannot disturb files running in parallel.
+  const paymentSandbox = createPaymentSandbox();
+  const paymentProviderUrl = await paymentSandbox.listen(0);
+
   project.provide("databaseUrl", databaseUrl);
   project.provide("redisKeyPrefix", redisKeyPrefix);
+  project.provide("paymentProviderUrl", paymentProviderUrl);
 
   return async function teardown() {
     try {
+      await paymentSandbox.close();
       await deleteKeysWithPrefix(redis, redisKeyPrefix);
     } finally {
       redis.disconnect();

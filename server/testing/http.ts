@@ -10,9 +10,23 @@ import type { Deps } from "~/server/api/trpc.ts";
 import { env } from "~/server/env.js";
 import { createTrpcNodeHandler } from "~/server/http/trpc-node-handler.ts";
 
+/** Test-only: lets a test client choose its address, so rate-limit buckets of parallel tests never meet. */
+export const TEST_CLIENT_IP_HEADER = "x-test-client-ip";
+
+/** A fresh documentation-range IPv6 address per call, for rate-limited procedures. */
+export function uniqueTestIp() {
+  return `2001:db8::${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}`;
+}
+
 /** The same Node tRPC handler the app serves, on a random port, optionally with injected deps (clock, db). */
 export async function startTestServer(options: { deps?: Deps } = {}) {
-  const handler = createTrpcNodeHandler({ deps: options.deps });
+  const handler = createTrpcNodeHandler({
+    deps: options.deps,
+    clientIp: (req) => {
+      const testIp = req.headers[TEST_CLIENT_IP_HEADER];
+      return typeof testIp === "string" ? testIp : (req.socket.remoteAddress ?? "unknown");
+    },
+  });
   const server: Server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -22,11 +36,23 @@ export async function startTestServer(options: { deps?: Deps } = {}) {
   };
 }
 
-/** Mints an Auth.js session cookie exactly as the login flow would, without running argon2. */
-export async function sessionCookieFor(user: { id: string; role: "USER" | "ADMIN" }, options: { maxAgeS?: number } = {}) {
+/**
+ * Mints an Auth.js session cookie exactly as the login flow would, without running argon2. `sessionVersion` must match
+ * the user's User.sessionVersion (0 for a fresh factory user), or the session counts as revoked.
+ */
+export async function sessionCookieFor(
+  user: { id: string; role: "USER" | "ADMIN" },
+  options: { maxAgeS?: number; sessionVersion?: number; sessionId?: string; authAt?: number } = {},
+) {
   const name = "authjs.session-token";
   const token = await encode({
-    token: { sub: user.id, role: user.role, sid: crypto.randomUUID() },
+    token: {
+      sub: user.id,
+      role: user.role,
+      sid: options.sessionId ?? crypto.randomUUID(),
+      sv: options.sessionVersion ?? 0,
+      authAt: options.authAt ?? Math.floor(Date.now() / 1000),
+    },
     secret: env.AUTH_SECRET,
     salt: name,
     maxAge: options.maxAgeS ?? 3600,

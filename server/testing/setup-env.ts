@@ -6,6 +6,7 @@ Object.assign(process.env, {
   NODE_ENV: "test",
   DATABASE_URL: inject("databaseUrl"),
   REDIS_KEY_PREFIX: inject("redisKeyPrefix"),
+  PAYMENT_PROVIDER_URL: inject("paymentProviderUrl"),
 });
 
 // Loaded after the assignments above because .env files never override variables that are already set.

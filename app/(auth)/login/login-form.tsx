@@ -1,68 +1,50 @@
 "use client";
 
+import Link from "next/link";
 import { useActionState } from "react";
 
+import { rememberPendingEmail } from "~/app/(auth)/_lib/pending-email.ts";
 import { login, type LoginState } from "~/app/(auth)/login/actions.ts";
+import { Field, FormMessage, primaryButtonClass } from "~/app/_components/form.tsx";
+import { accountKo } from "~/app/_i18n/account.ts";
 import { ko } from "~/app/_i18n/ko.ts";
 
-const inputClass =
-  "mt-1 block h-11 w-full rounded-lg border border-zinc-300 bg-white px-3 text-zinc-900 placeholder:text-zinc-400 focus:border-brand-600 focus:outline-none focus:ring-2 focus:ring-brand-100";
-
-export function LoginForm({ callbackUrl, initialError }: { callbackUrl: string; initialError: string | null }) {
+export function LoginForm(props: { callbackUrl: string; initialError: string | null; initialIsUnverified: boolean; notice: string | null }) {
   const [state, formAction, isPending] = useActionState<LoginState, FormData>(login, {
-    error: initialError,
+    error: props.initialError,
     email: "",
+    isUnverified: props.initialIsUnverified,
   });
 
   return (
     <form action={formAction} className="space-y-5">
-      <input type="hidden" name="callbackUrl" value={callbackUrl} />
+      <input type="hidden" name="callbackUrl" value={props.callbackUrl} />
 
-      <div>
-        <label htmlFor="login-email" className="block text-sm font-medium text-zinc-800">
-          {ko.auth.email}
-        </label>
-        <input
-          id="login-email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          defaultValue={state.email}
-          className={inputClass}
-        />
-      </div>
-
-      <div>
-        <label htmlFor="login-password" className="block text-sm font-medium text-zinc-800">
-          {ko.auth.password}
-        </label>
-        <input
-          id="login-password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          className={inputClass}
-        />
-      </div>
-
-      {state.error ? (
-        <p
-          role="alert"
-          data-testid="form-error"
-          className="rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700"
-        >
-          {state.error}
-        </p>
+      {props.notice && !state.error ? (
+        <FormMessage tone="success" testId="login-notice">
+          {props.notice}
+        </FormMessage>
       ) : null}
 
-      <button
-        type="submit"
-        disabled={isPending}
-        aria-busy={isPending}
-        className="h-11 w-full rounded-lg bg-brand-600 font-semibold text-white hover:bg-brand-700 disabled:opacity-60"
-      >
+      <Field id="login-email" label={ko.auth.email} name="email" type="email" autoComplete="email" required defaultValue={state.email} />
+      <Field id="login-password" label={ko.auth.password} name="password" type="password" autoComplete="current-password" required />
+
+      {state.error ? (
+        <FormMessage tone="error" testId="form-error">
+          <p>{state.error}</p>
+          {state.isUnverified ? (
+            <Link
+              href="/verify"
+              onClick={() => rememberPendingEmail(state.email)}
+              className="mt-1 inline-block font-semibold text-red-800 underline underline-offset-2"
+            >
+              {accountKo.login.resendCode}
+            </Link>
+          ) : null}
+        </FormMessage>
+      ) : null}
+
+      <button type="submit" disabled={isPending} aria-busy={isPending} className={`${primaryButtonClass} w-full`}>
         {ko.auth.submit}
       </button>
     </form>

@@ -1,8 +1,11 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { redirect } from "next/navigation";
 
 import { safeCallbackUrl } from "~/app/(auth)/_lib/callback-url.ts";
+import { loginErrorFor } from "~/app/(auth)/login/login-errors.ts";
 import { LoginForm } from "~/app/(auth)/login/login-form.tsx";
+import { accountKo } from "~/app/_i18n/account.ts";
 import { ko } from "~/app/_i18n/ko.ts";
 import { auth } from "~/server/auth.ts";
 
@@ -16,9 +19,16 @@ function first(value: string | string[] | undefined) {
 
 /** Auth.js's own endpoints redirect here with ?error=…&code=… when a sign-in fails outside our form. */
 function errorFromQuery(error: string | undefined, code: string | undefined) {
-  if (!error) return null;
-  if (error === "CredentialsSignin") return code === "unverified" ? ko.auth.unverified : ko.auth.invalidCredentials;
-  return ko.auth.failed;
+  if (!error) return { error: null, isUnverified: false };
+  if (error === "CredentialsSignin") return loginErrorFor(code);
+  return { error: ko.auth.failed, isUnverified: false };
+}
+
+/** One-line notices other pages send people here with. */
+function noticeFromQuery(query: Record<string, string | string[] | undefined>) {
+  if (first(query.verified) === "1") return accountKo.login.verified;
+  if (first(query.loggedOut) === "everywhere") return accountKo.login.loggedOutEverywhere;
+  return null;
 }
 
 export default async function LoginPage({ searchParams }: LoginPageProps) {
@@ -27,6 +37,7 @@ export default async function LoginPage({ searchParams }: LoginPageProps) {
 
   const session = await auth();
   if (session?.user?.id) redirect(callbackUrl);
+  const initialError = errorFromQuery(first(query.error), first(query.code));
 
   return (
     <div className="mx-auto max-w-md py-6">
@@ -34,8 +45,19 @@ export default async function LoginPage({ searchParams }: LoginPageProps) {
         <h1 className="text-2xl font-bold tracking-tight text-zinc-900">{ko.auth.heading}</h1>
         <p className="mt-2 text-sm text-zinc-600">{ko.auth.intro}</p>
         <div className="mt-8">
-          <LoginForm callbackUrl={callbackUrl} initialError={errorFromQuery(first(query.error), first(query.code))} />
+          <LoginForm
+            callbackUrl={callbackUrl}
+            initialError={initialError.error}
+            initialIsUnverified={initialError.isUnverified}
+            notice={noticeFromQuery(query)}
+          />
         </div>
+        <p className="mt-6 text-center text-sm text-zinc-600">
+          {accountKo.login.noAccount}{" "}
+          <Link href="/signup" className="font-medium text-brand-700 underline-offset-2 hover:underline">
+            {accountKo.login.toSignUp}
+          </Link>
+        </p>
       </section>
 
       <aside aria-labelledby="demo-accounts-heading" className="mt-6 rounded-xl bg-zinc-100 p-5 text-sm text-zinc-600">

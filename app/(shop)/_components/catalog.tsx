@@ -7,32 +7,35 @@ import { PageSizeSelect } from "~/app/(shop)/_components/page-size-select.tsx";
 import { Pagination } from "~/app/(shop)/_components/pagination.tsx";
 import { ProductCard } from "~/app/(shop)/_components/product-card.tsx";
 import { catalogHref } from "~/app/(shop)/_lib/catalog-href.ts";
-import type { CatalogPageSize } from "~/app/(shop)/_lib/catalog-params.ts";
+import { catalogQueryInput, type CatalogParams } from "~/app/(shop)/_lib/catalog-params.ts";
+import { cartKo } from "~/app/_i18n/cart.ts";
 import { ko } from "~/app/_i18n/ko.ts";
 import { useTRPC } from "~/app/_trpc/client.tsx";
 
-type CatalogProps = { page: number; pageSize: CatalogPageSize; pageSizes: readonly number[] };
+type CatalogProps = { params: CatalogParams; pageSizes: readonly number[]; isSignedIn: boolean };
 
 /** The catalog grid; its data was prefetched by the page and arrives through HydrateClient. */
-export function Catalog({ page, pageSize, pageSizes }: CatalogProps) {
+export function Catalog({ params, pageSizes, isSignedIn }: CatalogProps) {
   const trpc = useTRPC();
-  const { data } = useSuspenseQuery(trpc.product.list.queryOptions({ page, pageSize }));
+  const { data } = useSuspenseQuery(trpc.product.list.queryOptions(catalogQueryInput(params)));
+  const isFiltered = Boolean(params.category || params.query);
 
   return (
     <>
       <div className="mb-6 flex flex-wrap items-center justify-between gap-3 border-b border-zinc-200 pb-4">
         <p className="text-sm text-zinc-600" aria-live="polite">
+          {params.query ? <span className="mr-2 font-medium text-zinc-900">{cartKo.filters.resultFor(params.query)}</span> : null}
           {ko.catalog.total(data.total)}
         </p>
-        <PageSizeSelect pageSize={data.pageSize} sizes={pageSizes} />
+        <PageSizeSelect params={params} sizes={pageSizes} />
       </div>
 
       {data.items.length === 0 ? (
         <div className="rounded-xl border border-dashed border-zinc-300 bg-white py-16 text-center">
-          <p className="text-zinc-600">{ko.catalog.empty}</p>
+          <p className="text-zinc-600">{isFiltered && data.total === 0 ? cartKo.filters.noResults : ko.catalog.empty}</p>
           {data.page > 1 ? (
             <Link
-              href={catalogHref({ page: 1, pageSize: data.pageSize })}
+              href={catalogHref({ ...params, page: 1 })}
               className="mt-4 inline-block text-sm font-medium text-brand-600 hover:underline"
             >
               {ko.catalog.backToFirst}
@@ -43,13 +46,13 @@ export function Catalog({ page, pageSize, pageSizes }: CatalogProps) {
         <ul aria-label={ko.catalog.listLabel} className="grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-4">
           {data.items.map((product, index) => (
             <li key={product.id} className="flex">
-              <ProductCard product={product} isPriority={index < 4} />
+              <ProductCard product={product} isPriority={index < 4} isSignedIn={isSignedIn} />
             </li>
           ))}
         </ul>
       )}
 
-      <Pagination page={data.page} pageCount={data.pageCount} pageSize={data.pageSize} />
+      <Pagination params={params} page={data.page} pageCount={data.pageCount} />
     </>
   );
 }

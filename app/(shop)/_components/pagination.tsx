@@ -1,6 +1,7 @@
 import Link from "next/link";
 
 import { catalogHref } from "~/app/(shop)/_lib/catalog-href.ts";
+import type { CatalogParams } from "~/app/(shop)/_lib/catalog-params.ts";
 import { ko } from "~/app/_i18n/ko.ts";
 
 /** Page numbers to show: first, last and two either side of the current one; null marks a gap. */
@@ -17,7 +18,8 @@ function pageWindow(page: number, pageCount: number): (number | null)[] {
 
 const baseItem = "grid h-9 min-w-9 place-items-center rounded-md px-3 text-sm font-medium";
 
-export function Pagination({ page, pageCount, pageSize }: { page: number; pageCount: number; pageSize: number }) {
+/** Page links keep the current filters, sort and page size (params); only the page number changes. */
+export function Pagination({ params, page, pageCount }: { params: CatalogParams; page: number; pageCount: number }) {
   if (pageCount <= 1 && page <= 1) return null;
   const hasPrevious = page > 1;
   const hasNext = page < pageCount;
@@ -28,7 +30,7 @@ export function Pagination({ page, pageCount, pageSize }: { page: number; pageCo
         <li>
           {hasPrevious ? (
             <Link
-              href={catalogHref({ page: Math.min(page - 1, pageCount), pageSize })}
+              href={catalogHref({ ...params, page: Math.min(page - 1, pageCount) })}
               rel="prev"
               className={`${baseItem} border border-zinc-300 bg-white text-zinc-700 hover:bg-zinc-100`}
             >
@@ -49,7 +51,7 @@ export function Pagination({ page, pageCount, pageSize }: { page: number; pageCo
           ) : (
             <li key={n}>
               <Link
-                href={catalogHref({ page: n, pageSize })}
+                href={catalogHref({ ...params, page: n })}
                 aria-current={n === page ? "page" : undefined}
                 className={
                   n === page
@@ -66,7 +68,7 @@ export function Pagination({ page, pageCount, pageSize }: { page: number; pageCo
         <li>
           {hasNext ? (
             <Link
-              href={catalogHref({ page: page + 1, pageSize })}
+              href={catalogHref({ ...params, page: page + 1 })}
               rel="next"
               className={`${baseItem} border border-zinc-300 bg-white text-zinc-700 hover:bg-zinc-100`}
             >

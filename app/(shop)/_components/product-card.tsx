@@ -2,13 +2,16 @@ import type { inferRouterOutputs } from "@trpc/server";
 import Image from "next/image";
 import Link from "next/link";
 
+import { WishlistHeart } from "~/app/(shop)/_components/wishlist-heart.tsx";
 import { ko } from "~/app/_i18n/ko.ts";
 import { formatKrw } from "~/app/_lib/format.ts";
 import type { AppRouter } from "~/server/api/root.ts";
 
 export type ProductCardData = inferRouterOutputs<AppRouter>["product"]["list"]["items"][number];
 
-export function ProductCard({ product, isPriority }: { product: ProductCardData; isPriority?: boolean }) {
+type ProductCardProps = { product: ProductCardData; isPriority?: boolean; isSignedIn: boolean };
+
+export function ProductCard({ product, isPriority, isSignedIn }: ProductCardProps) {
   const isSoldOut = product.status === "SOLD_OUT" || product.stock <= 0;
 
   return (
@@ -28,6 +31,10 @@ export function ProductCard({ product, isPriority }: { product: ProductCardData;
             {ko.catalog.soldOut}
           </span>
         ) : null}
+        {/* Above the card-wide link (z-10), so the heart is its own click target. */}
+        <div className="absolute left-3 top-3 z-10">
+          <WishlistHeart productId={product.id} productName={product.name} isSignedIn={isSignedIn} />
+        </div>
       </div>
       <div className="flex flex-1 flex-col gap-1 p-4">
         <p className="text-xs font-medium text-zinc-500">{product.category.name}</p>

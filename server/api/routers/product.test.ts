@@ -94,3 +94,89 @@ describe("product router over HTTP", () => {
     expect(sameOrigin.status).toBe(200);
   });
 });
+
+describe("catalog filters over HTTP", () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let client: ReturnType<typeof createTestClient>;
+  let category: { id: number; slug: string; name: string };
+  let otherCategoryId: number;
+  // A token no other test or seed row contains, so name searches see only our rows.
+  const token = `ZQ${Math.random().toString(36).slice(2, 8)}`;
+  const ids: Record<string, number> = {};
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    client = createTestClient(server.url);
+    category = await createCategory(db);
+    otherCategoryId = (await createCategory(db)).id;
+    const rows = [
+      { key: "cheap", name: `${token} 양말 50% 할인`, price: 5_000, categoryId: category.id },
+      { key: "mid", name: `${token} 500 티셔츠`, price: 20_000, categoryId: category.id },
+      { key: "samePrice", name: `${token} 모자_특가`, price: 20_000, categoryId: category.id },
+      { key: "dear", name: `${token} 코트`, price: 90_000, categoryId: category.id, status: "SOLD_OUT" as const },
+      { key: "gone", name: `${token} 단종 자켓`, price: 1_000, categoryId: category.id, status: "DISCONTINUED" as const },
+      { key: "elsewhere", name: `${token} 다른 카테고리`, price: 7_000, categoryId: otherCategoryId },
+    ];
+    for (const [index, row] of rows.entries()) {
+      const { key, ...data } = row;
+      ids[key] = (await createProduct(db, { ...data, createdAt: new Date(Date.UTC(2031, 0, 1, 0, 0, index)) })).id;
+    }
+  });
+
+  afterAll(async () => {
+    await db.product.deleteMany({ where: { categoryId: { in: [category.id, otherCategoryId] } } });
+    await db.category.deleteMany({ where: { id: { in: [category.id, otherCategoryId] } } });
+    await server.close();
+  });
+
+  const namesOf = (page: { items: { id: number }[] }) => page.items.map((item) => Object.entries(ids).find(([, id]) => id === item.id)?.[0]);
+
+  it("filters by category slug and counts only the filtered rows", async () => {
+    const page = await client.product.list.query({ category: category.slug, pageSize: 48 });
+    expect(page.total).toBe(4);
+    expect(namesOf(page)).toEqual(["dear", "samePrice", "mid", "cheap"]);
+    expect((await client.product.list.query({ category: "no-such-category" })).total).toBe(0);
+  });
+
+  it("sorts by price both ways with id breaking ties, and by newest", async () => {
+    expect(namesOf(await client.product.list.query({ category: category.slug, sort: "price-asc" }))).toEqual(["cheap", "mid", "samePrice", "dear"]);
+    expect(namesOf(await client.product.list.query({ category: category.slug, sort: "price-desc" }))).toEqual(["dear", "samePrice", "mid", "cheap"]);
+    expect(namesOf(await client.product.list.query({ category: category.slug, sort: "newest" }))).toEqual(["dear", "samePrice", "mid", "cheap"]);
+  });
+
+  it("pages a sorted, filtered list without overlap", async () => {
+    const first = await client.product.list.query({ query: token, sort: "price-asc", pageSize: 12, page: 1 });
+    expect(first.total).toBe(5);
+    expect(namesOf(first)).toEqual(["cheap", "elsewhere", "mid", "samePrice", "dear"]);
+    const beyond = await client.product.list.query({ query: token, sort: "price-asc", pageSize: 12, page: 2 });
+    expect(beyond.items).toEqual([]);
+    expect(beyond.total).toBe(5);
+  });
+
+  it("searches names case-insensitively and treats LIKE wildcards as plain text", async () => {
+    expect(namesOf(await client.product.list.query({ query: `  ${token.toLowerCase()} 코트 ` }))).toEqual(["dear"]);
+    // "50%" must not behave like LIKE '%50%…' and also match "500 티셔츠".
+    expect(namesOf(await client.product.list.query({ query: "50%", category: category.slug }))).toEqual(["cheap"]);
+    expect(namesOf(await client.product.list.query({ query: "모자_특", category: category.slug }))).toEqual(["samePrice"]);
+    expect((await client.product.list.query({ query: `${token}%코트` })).total).toBe(0);
+    expect((await client.product.list.query({ query: `${token}_` })).total).toBe(0);
+    expect((await client.product.list.query({ query: "\\" })).items.every((item) => item.name.includes("\\"))).toBe(true);
+    expect((await client.product.list.query({ query: "' OR 1=1 --" })).total).toBe(0);
+    expect(namesOf(await client.product.list.query({ query: token, category: category.slug, sort: "price-desc" }))).toEqual(["dear", "samePrice", "mid", "cheap"]);
+  });
+
+  it("never lists discontinued products in a search", async () => {
+    expect((await client.product.list.query({ query: `${token} 단종` })).total).toBe(0);
+  });
+
+  it("rejects unknown sorts, malformed slugs and overlong searches", async () => {
+    for (const input of [{ sort: "cheapest" }, { category: "../etc" }, { query: "가".repeat(51) }] as ListInput[]) {
+      await expect(client.product.list.query(input)).rejects.toMatchObject({ data: { code: "BAD_REQUEST" } });
+    }
+  });
+
+  it("lists categories for the filter", async () => {
+    const categories = await client.product.categories.query();
+    expect(categories).toContainEqual({ id: category.id, slug: category.slug, name: category.name });
+  });
+});

@@ -1,8 +1,8 @@
-import { hash, verify } from "@node-rs/argon2";
 import { z } from "zod";
 
-import type { Db } from "~/server/db.ts";
 import { emailBlindIndex } from "~/server/crypto/pii.ts";
+import { verifyAgainstDummyHash, verifyPassword } from "~/server/crypto/password.ts";
+import type { Db } from "~/server/db.ts";
 
 export const credentialsInput = z.object({
   email: z.email().max(254),
@@ -10,31 +10,26 @@ export const credentialsInput = z.object({
 });
 export type CredentialsInput = z.infer<typeof credentialsInput>;
 
-export type AuthenticatedUser = { id: string; role: "USER" | "ADMIN" };
+export type AuthenticatedUser = { id: string; role: "USER" | "ADMIN"; sessionVersion: number };
 export type VerifyCredentialsResult =
   | { ok: true; user: AuthenticatedUser }
   | { ok: false; reason: "INVALID" | "UNVERIFIED" };
 
-// Verifying against a real argon2id hash when the email is unknown keeps both failures equally slow,
-// so response time does not reveal which emails have accounts.
-let dummyHash: Promise<string> | undefined;
-function getDummyHash() {
-  dummyHash ??= hash("flashmart-timing-equaliser-not-a-password");
-  return dummyHash;
-}
-
+/**
+ * Email + password check. Unknown email and wrong password take the same time (a dummy argon2 verify) and give the
+ * same answer; "unverified" is only revealed to someone who knows the password.
+ */
 export async function verifyCredentials(deps: { db: Db }, input: CredentialsInput): Promise<VerifyCredentialsResult> {
   const user = await deps.db.user.findUnique({
     where: { emailIndex: emailBlindIndex(input.email) },
-    select: { id: true, role: true, passwordHash: true, emailVerifiedAt: true },
+    select: { id: true, role: true, passwordHash: true, emailVerifiedAt: true, sessionVersion: true },
   });
 
   if (!user) {
-    await verify(await getDummyHash(), input.password).catch(() => false);
+    await verifyAgainstDummyHash(input.password);
     return { ok: false, reason: "INVALID" };
   }
-  const isPasswordValid = await verify(user.passwordHash, input.password).catch(() => false);
-  if (!isPasswordValid) return { ok: false, reason: "INVALID" };
+  if (!(await verifyPassword(user.passwordHash, input.password))) return { ok: false, reason: "INVALID" };
   if (!user.emailVerifiedAt) return { ok: false, reason: "UNVERIFIED" };
-  return { ok: true, user: { id: user.id, role: user.role } };
+  return { ok: true, user: { id: user.id, role: user.role, sessionVersion: user.sessionVersion } };
 }

@@ -1,9 +1,15 @@
 import type { Redis } from "@upstash/redis";
 
-import type { Clock } from "~/server/clock.ts";
+import { systemClock, type Clock } from "~/server/clock.ts";
 import type { Db } from "~/server/db.ts";
+import { purgeExpiredAccountData } from "~/server/domain/accounts/purge-expired-account-data.ts";
+import { snapshotSaleTimelines } from "~/server/domain/admin/sales/snapshot-sale-timelines.ts";
+import { advanceOrderDeliveries } from "~/server/domain/orders/advance-deliveries.ts";
+import { completeDueReturns } from "~/server/domain/orders/complete-returns.ts";
+import { expireUnpaidOrders } from "~/server/domain/orders/expire-unpaid-orders.ts";
 import { relayOutbox, type OutboxDispatcher } from "~/server/domain/outbox/relay-outbox.ts";
 import { openDueSales } from "~/server/domain/sales/open-due-sales.ts";
+import { reconcileLiveSales } from "~/server/domain/sales/reconcile-sale.ts";
 
 export type DueWorkDeps = { db: Db; redis: Redis; clock: Clock; dispatch: OutboxDispatcher };
 
@@ -14,7 +20,17 @@ export type DueWorkDeps = { db: Db; redis: Redis; clock: Clock; dispatch: Outbox
  */
 export const dueOperations = {
   "open-due-sales": (deps: DueWorkDeps) => openDueSales(deps),
+  // Order lifecycle before the relay, so the mails these transitions queue go out in the same sweep.
+  "expire-unpaid-orders": (deps: DueWorkDeps) => expireUnpaidOrders(deps),
+  "advance-order-deliveries": (deps: DueWorkDeps) => advanceOrderDeliveries(deps),
+  "complete-order-returns": (deps: DueWorkDeps) => completeDueReturns(deps),
   "relay-outbox": (deps: DueWorkDeps) => relayOutbox(deps),
+  // Wall-clock time on purpose: housekeeping of session and verification data must not run ahead when tests or the
+  // e2e clock move business time forward (that would delete rows other flows still use).
+  "purge-expired-account-data": (deps: DueWorkDeps) => purgeExpiredAccountData({ db: deps.db, clock: systemClock }),
+  "reconcile-live-sales": (deps: DueWorkDeps) => reconcileLiveSales(deps),
+  // Redis keeps the per-second sale timeline two hours; the post-sale report reads this MySQL copy.
+  "snapshot-sale-timelines": (deps: DueWorkDeps) => snapshotSaleTimelines(deps),
 } satisfies Record<string, (deps: DueWorkDeps) => Promise<{ processed: number }>>;
 
 export type DueOperationName = keyof typeof dueOperations;

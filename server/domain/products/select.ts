@@ -15,3 +15,9 @@ export const productDetailSelect = {
   ...productCardSelect,
   description: true,
 } satisfies Prisma.ProductSelect;
+
+export const categorySelect = {
+  id: true,
+  slug: true,
+  name: true,
+} satisfies Prisma.CategorySelect;

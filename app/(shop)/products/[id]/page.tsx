@@ -5,9 +5,12 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 
+import { WishlistHeart } from "~/app/(shop)/_components/wishlist-heart.tsx";
+import { PurchasePanel } from "~/app/(shop)/products/[id]/purchase-panel.tsx";
 import { ko } from "~/app/_i18n/ko.ts";
 import { formatKrw } from "~/app/_lib/format.ts";
-import { serverCaller } from "~/app/_trpc/server.tsx";
+import { createRscContext, HydrateClient, prefetch, serverCaller, trpc } from "~/app/_trpc/server.tsx";
+import { MAX_QUANTITY_PER_ORDER } from "~/server/domain/orders/limits.ts";
 
 type ProductPageProps = { params: Promise<{ id: string }> };
 
@@ -42,9 +45,11 @@ export async function generateMetadata({ params }: ProductPageProps): Promise<Me
 export default async function ProductPage({ params }: ProductPageProps) {
   const product = await loadProduct((await params).id);
   const isSoldOut = product.status === "SOLD_OUT" || product.stock <= 0;
+  const isSignedIn = (await createRscContext()).session !== null;
+  if (isSignedIn) prefetch(trpc.wishlist.list.queryOptions());
 
   return (
-    <>
+    <HydrateClient>
       <Link href="/" className="text-sm font-medium text-zinc-600 hover:text-zinc-900">
         {ko.product.backToCatalog}
       </Link>
@@ -67,7 +72,10 @@ export default async function ProductPage({ params }: ProductPageProps) {
             <span className="sr-only">{ko.product.category}: </span>
             {product.category.name}
           </p>
-          <h1 className="mt-1 text-2xl font-bold tracking-tight text-zinc-900 sm:text-3xl">{product.name}</h1>
+          <div className="mt-1 flex items-start justify-between gap-4">
+            <h1 className="text-2xl font-bold tracking-tight text-zinc-900 sm:text-3xl">{product.name}</h1>
+            <WishlistHeart productId={product.id} productName={product.name} isSignedIn={isSignedIn} size="lg" />
+          </div>
 
           <div className="mt-4 flex items-center gap-3">
             <span
@@ -88,30 +96,12 @@ export default async function ProductPage({ params }: ProductPageProps) {
             <span className="text-3xl font-bold text-zinc-900">{formatKrw(product.price)}</span>
           </p>
 
-          <div className="mt-8 grid gap-3 sm:grid-cols-2">
-            {/* Disabled until checkout exists; the title and the note below say why. */}
-            <button
-              type="button"
-              disabled
-              title={ko.product.purchaseComingSoon}
-              aria-describedby="purchase-note"
-              className="h-12 cursor-not-allowed rounded-lg bg-brand-600 px-4 font-semibold text-white opacity-50"
-            >
-              {ko.product.buyNow}
-            </button>
-            <button
-              type="button"
-              disabled
-              title={ko.product.purchaseComingSoon}
-              aria-describedby="purchase-note"
-              className="h-12 cursor-not-allowed rounded-lg border border-zinc-300 bg-white px-4 font-semibold text-zinc-900 opacity-50"
-            >
-              {ko.product.addToCart}
-            </button>
-          </div>
-          <p id="purchase-note" className="mt-3 text-sm text-zinc-500">
-            {ko.product.purchaseComingSoon}
-          </p>
+          <PurchasePanel
+            productId={product.id}
+            maxQuantity={Math.min(product.stock, MAX_QUANTITY_PER_ORDER)}
+            isSoldOut={isSoldOut}
+            isSignedIn={isSignedIn}
+          />
 
           <section aria-labelledby="description-heading" className="mt-10 border-t border-zinc-200 pt-6">
             <h2 id="description-heading" className="text-base font-semibold text-zinc-900">
@@ -121,6 +111,6 @@ export default async function ProductPage({ params }: ProductPageProps) {
           </section>
         </div>
       </article>
-    </>
+    </HydrateClient>
   );
 }

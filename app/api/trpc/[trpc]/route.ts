@@ -3,6 +3,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { clientIpFromHeaders, sessionUserFromAuth } from "~/app/_trpc/context.ts";
 import { appRouter } from "~/server/api/root.ts";
 import { createInnerContext } from "~/server/api/trpc.ts";
+import { retryAfterHeaders } from "~/server/http/retry-after.ts";
 
 /**
  * The same router through Next, for serverless hosting. Under our own server (server/main.ts) /api/trpc/* never
@@ -13,13 +14,15 @@ function handler(req: Request) {
     endpoint: "/api/trpc",
     req,
     router: appRouter,
-    createContext: async () =>
+    createContext: async ({ resHeaders }) =>
       createInnerContext({
-        session: await sessionUserFromAuth(),
+        session: await sessionUserFromAuth(req.headers),
         ip: clientIpFromHeaders(req.headers, "unknown"),
         origin: req.headers.get("origin"),
         host: req.headers.get("host"),
+        appendResponseHeader: (name, value) => resHeaders.append(name, value),
       }),
+    responseMeta: ({ errors }) => ({ headers: retryAfterHeaders(errors) }),
   });
 }
 

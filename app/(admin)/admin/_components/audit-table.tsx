@@ -1,0 +1,52 @@
+import Link from "next/link";
+
+import { tableClass, tdClass, thClass } from "~/app/(admin)/admin/_components/ui.tsx";
+import { adminKo } from "~/app/_i18n/admin.ts";
+import { formatSeoulDateTime } from "~/app/_lib/format.ts";
+
+const t = adminKo.audit;
+
+type AuditEntry = { id: number; actorId: string; action: string; targetType: string; targetId: string; reason: string | null; createdAt: Date };
+
+function targetHref(entry: AuditEntry) {
+  return entry.targetType === "ORDER" ? `/admin/orders/${entry.targetId}` : `/admin/users/${entry.targetId}`;
+}
+
+/** Audit entries as a table; used on the audit page and under orders and members. */
+export function AuditTable({ entries }: { entries: AuditEntry[] }) {
+  if (entries.length === 0) return <p className="text-sm text-zinc-500">{t.empty}</p>;
+  return (
+    <div className="overflow-x-auto">
+      <table className={tableClass} aria-label={t.listLabel}>
+        <thead>
+          <tr>
+            {Object.values(t.columns).map((label) => (
+              <th key={label} scope="col" className={thClass}>
+                {label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-zinc-100">
+          {entries.map((entry) => (
+            <tr key={entry.id} data-testid="audit-row">
+              <td className={tdClass}>{formatSeoulDateTime(entry.createdAt)}</td>
+              <td className={`${tdClass} font-mono text-xs`}>
+                <Link href={`/admin/users/${entry.actorId}`} className="hover:underline">
+                  {entry.actorId}
+                </Link>
+              </td>
+              <td className={tdClass}>{t.actions[entry.action] ?? entry.action}</td>
+              <td className={`${tdClass} font-mono text-xs`}>
+                <Link href={targetHref(entry)} className="hover:underline">
+                  {entry.targetType} {entry.targetId}
+                </Link>
+              </td>
+              <td className={tdClass}>{entry.reason ?? "-"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

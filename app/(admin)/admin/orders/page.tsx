@@ -1,0 +1,129 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+
+import { seoulDayStart } from "~/app/(admin)/admin/_lib/seoul-time.ts";
+import { Pager, queryString } from "~/app/(admin)/admin/_components/pager.tsx";
+import { PageHeading, selectClass, tableClass, tdClass, thClass } from "~/app/(admin)/admin/_components/ui.tsx";
+import { inputClass } from "~/app/_components/form.tsx";
+import { adminKo } from "~/app/_i18n/admin.ts";
+import { formatKrw, formatSeoulDateTime } from "~/app/_lib/format.ts";
+import { requireAdmin } from "~/app/_lib/require-session.ts";
+import { serverCaller } from "~/app/_trpc/server.tsx";
+import { OrderStatus } from "~/server/generated/prisma/enums.ts";
+
+export const metadata: Metadata = { title: adminKo.orders.title };
+
+const t = adminKo.orders;
+const DAY_MS = 86_400_000;
+
+type OrdersPageProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+function text(value: string | string[] | undefined) {
+  return typeof value === "string" ? value.trim() : "";
+}
+
+/** The filters as typed in the URL (kept for the form) and as the procedure wants them. Bad values are dropped. */
+function parseParams(params: Record<string, string | string[] | undefined>) {
+  const raw = { status: text(params.status), saleId: text(params.saleId), from: text(params.from), to: text(params.to), email: text(params.email) };
+  const page = /^[1-9]\d{0,3}$/.test(text(params.page)) ? Number(text(params.page)) : 1;
+  const status = Object.values(OrderStatus).find((candidate) => candidate === raw.status);
+  const saleId = /^[1-9]\d{0,9}$/.test(raw.saleId) && Number(raw.saleId) <= 2_147_483_647 ? Number(raw.saleId) : undefined;
+  const from = seoulDayStart(raw.from) ?? undefined;
+  const toDay = seoulDayStart(raw.to);
+  // "to" is inclusive of that whole Korean day.
+  const to = toDay ? new Date(toDay.getTime() + DAY_MS) : undefined;
+  const email = /^[^\s@]{1,64}@[^\s@]{1,120}\.[^\s@]{1,60}$/.test(raw.email) ? raw.email : undefined;
+  const isRangeValid = !from || !to || from < to;
+  return { raw, input: { page, status, saleId, from: isRangeValid ? from : undefined, to: isRangeValid ? to : undefined, email } };
+}
+
+export default async function AdminOrdersPage({ searchParams }: OrdersPageProps) {
+  await requireAdmin("/admin/orders");
+  const { raw, input } = parseParams(await searchParams);
+  const data = await (await serverCaller()).adminOrder.list(input);
+  const keep = { status: input.status, saleId: input.saleId, from: raw.from || undefined, to: raw.to || undefined, email: input.email };
+
+  return (
+    <>
+      <PageHeading>{t.heading}</PageHeading>
+      <form method="get" action="/admin/orders" role="search" aria-label={t.filters} className="mb-4 grid gap-3 rounded-xl border border-zinc-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-6 lg:items-end">
+        <label className="text-sm font-medium text-zinc-800">
+          {t.status}
+          <select name="status" defaultValue={input.status ?? ""} className={selectClass}>
+            <option value="">{adminKo.common.all}</option>
+            {Object.values(OrderStatus).map((status) => (
+              <option key={status} value={status}>
+                {adminKo.orderStatus[status]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="text-sm font-medium text-zinc-800">
+          {t.saleId}
+          <input name="saleId" type="number" min={1} defaultValue={raw.saleId} className={inputClass} />
+        </label>
+        <label className="text-sm font-medium text-zinc-800">
+          {t.from}
+          <input name="from" type="date" defaultValue={raw.from} className={inputClass} />
+        </label>
+        <label className="text-sm font-medium text-zinc-800">
+          {t.to}
+          <input name="to" type="date" defaultValue={raw.to} className={inputClass} />
+        </label>
+        <label className="text-sm font-medium text-zinc-800 lg:col-span-1">
+          {t.email}
+          <input name="email" type="email" defaultValue={raw.email} className={inputClass} autoComplete="off" />
+        </label>
+        <div className="flex gap-2">
+          <button type="submit" className="h-11 rounded-lg bg-zinc-900 px-5 text-sm font-semibold text-white hover:bg-zinc-700">
+            {adminKo.common.search}
+          </button>
+          <Link href="/admin/orders" className="inline-flex h-11 items-center rounded-lg border border-zinc-300 px-4 text-sm hover:bg-zinc-100">
+            {adminKo.common.reset}
+          </Link>
+        </div>
+      </form>
+
+      <p className="mb-2 text-sm text-zinc-600">{adminKo.common.total(data.total)}</p>
+      <div className="overflow-x-auto rounded-xl border border-zinc-200 bg-white">
+        <table className={tableClass} aria-label={t.listLabel}>
+          <thead className="bg-zinc-50">
+            <tr>
+              {Object.values(t.columns).map((label) => (
+                <th key={label} scope="col" className={thClass}>
+                  {label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100">
+            {data.items.map((order) => (
+              <tr key={order.id}>
+                <th scope="row" className={`${tdClass} font-mono text-xs`}>
+                  <Link href={`/admin/orders/${order.id}`} className="text-brand-700 hover:underline">
+                    {order.id}
+                  </Link>
+                </th>
+                <td className={tdClass}>
+                  {order.title}
+                  {order.lineCount > 1 ? t.more(order.lineCount - 1) : ""}
+                </td>
+                <td className={tdClass}>{adminKo.orderStatus[order.status]}</td>
+                <td className={tdClass}>{order.saleId ? `#${order.saleId}` : "-"}</td>
+                <td className={tdClass}>{formatKrw(order.totalAmount)}</td>
+                <td className={`${tdClass} font-mono text-xs`}>
+                  <Link href={`/admin/users/${order.userId}`} className="hover:underline">
+                    {order.userId}
+                  </Link>
+                </td>
+                <td className={tdClass}>{formatSeoulDateTime(order.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {data.items.length === 0 ? <p className="p-6 text-center text-sm text-zinc-500">{adminKo.common.empty}</p> : null}
+      </div>
+      <Pager page={data.page} pageCount={data.pageCount} hrefFor={(page) => `/admin/orders${queryString({ ...keep, page })}`} />
+    </>
+  );
+}

@@ -1,0 +1,28 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { Suspense } from "react";
+
+import { SaleMonitor } from "~/app/(admin)/admin/sales/[id]/sale-monitor.tsx";
+import { adminKo } from "~/app/_i18n/admin.ts";
+import { requireAdmin } from "~/app/_lib/require-session.ts";
+import { HydrateClient, prefetch, trpc } from "~/app/_trpc/server.tsx";
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const { id } = await params;
+  return { title: /^\d{1,10}$/.test(id) ? adminKo.monitor.title(Number(id)) : adminKo.sales.title };
+}
+
+export default async function SaleMonitorPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  await requireAdmin(`/admin/sales/${encodeURIComponent(id)}`);
+  if (!/^[1-9]\d{0,9}$/.test(id) || Number(id) > 2_147_483_647) notFound();
+  prefetch(trpc.adminSale.monitor.queryOptions({ id: Number(id) }));
+
+  return (
+    <HydrateClient>
+      <Suspense fallback={<p aria-busy="true" className="text-zinc-500">{adminKo.common.loading}</p>}>
+        <SaleMonitor id={Number(id)} />
+      </Suspense>
+    </HydrateClient>
+  );
+}

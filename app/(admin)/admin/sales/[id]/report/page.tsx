@@ -1,0 +1,28 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { Suspense } from "react";
+
+import { SaleReport } from "~/app/(admin)/admin/sales/[id]/report/sale-report.tsx";
+import { adminKo } from "~/app/_i18n/admin.ts";
+import { requireAdmin } from "~/app/_lib/require-session.ts";
+import { HydrateClient, prefetch, trpc } from "~/app/_trpc/server.tsx";
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const { id } = await params;
+  return { title: /^\d{1,10}$/.test(id) ? adminKo.report.title(Number(id)) : adminKo.sales.title };
+}
+
+export default async function SaleReportPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  await requireAdmin(`/admin/sales/${encodeURIComponent(id)}/report`);
+  if (!/^[1-9]\d{0,9}$/.test(id) || Number(id) > 2_147_483_647) notFound();
+  prefetch(trpc.adminSale.report.queryOptions({ id: Number(id) }));
+
+  return (
+    <HydrateClient>
+      <Suspense fallback={<p aria-busy="true" className="text-zinc-500">{adminKo.common.loading}</p>}>
+        <SaleReport id={Number(id)} />
+      </Suspense>
+    </HydrateClient>
+  );
+}

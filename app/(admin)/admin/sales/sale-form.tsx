@@ -1,0 +1,232 @@
+"use client";
+
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useId, useState } from "react";
+import { z } from "zod";
+
+import { dateToSeoulLocal, seoulLocalToDate } from "~/app/(admin)/admin/_lib/seoul-time.ts";
+import { selectClass } from "~/app/(admin)/admin/_components/ui.tsx";
+import { Field, FormMessage, primaryButtonClass } from "~/app/_components/form.tsx";
+import { adminKo } from "~/app/_i18n/admin.ts";
+import { fieldErrorsFromServer, fieldErrorsFromZod, formErrorMessage } from "~/app/_lib/form-errors.ts";
+import { useTRPC } from "~/app/_trpc/client.tsx";
+
+const t = adminKo.sales.form;
+
+const int = (message: string) => z.number({ error: message }).int(message);
+
+/**
+ * The form's own check, with Korean messages, mirroring the limits of the server's createSaleInput/updateSaleInput
+ * (server/domain/sales/manage-sales.ts), which stay authoritative: anything this misses is refused there.
+ */
+const saleFormSchema = z
+  .object({
+    productId: int("상품 번호를 입력해 주세요.").positive("상품 번호를 입력해 주세요."),
+    salePrice: int("세일가를 숫자로 입력해 주세요.").min(100, "세일가는 100원 이상이어야 합니다.").max(100_000_000, "세일가는 1억 원 이하여야 합니다."),
+    quantity: int("수량을 숫자로 입력해 주세요.").min(1, "수량은 1개 이상이어야 합니다.").max(1_000_000, "수량은 1,000,000개 이하여야 합니다."),
+    opensAt: z.date({ error: t.invalidDate }),
+    closesAt: z.date({ error: t.invalidDate }).nullable(),
+    perUserLimit: int("1인당 한도를 숫자로 입력해 주세요.").min(1, "1인당 한도는 1~10개입니다.").max(10, "1인당 한도는 1~10개입니다."),
+    holdMinutes: int("결제 대기 시간을 숫자로 입력해 주세요.").min(1, "결제 대기 시간은 1~60분입니다.").max(60, "결제 대기 시간은 1~60분입니다."),
+    waitingRoomEnabled: z.boolean(),
+    fairnessMode: z.enum(["FIFO", "SHUFFLE_AT_OPEN", "RAFFLE"]),
+    admissionMode: z.enum(["RATE", "AUTO"]),
+    admissionRatePerMinute: int("분당 입장 인원을 숫자로 입력해 주세요.").min(1, "분당 입장 인원은 1명 이상이어야 합니다.").max(1_000_000, "분당 입장 인원은 1,000,000명 이하여야 합니다."),
+    overbookingPercent: int("초과 입장 비율을 숫자로 입력해 주세요.").min(100, "초과 입장 비율은 100~300%입니다.").max(300, "초과 입장 비율은 100~300%입니다."),
+    queueOpensMinutesBefore: int("대기열 오픈 시간을 숫자로 입력해 주세요.").min(0, "0~1440분 사이로 입력해 주세요.").max(1440, "0~1440분 사이로 입력해 주세요."),
+  })
+  .refine((sale) => !sale.closesAt || sale.closesAt > sale.opensAt, { path: ["closesAt"], message: "종료 시각은 시작 시각 이후여야 합니다." });
+
+type ExistingSale = {
+  id: number;
+  salePrice: number;
+  quantity: number;
+  opensAt: Date;
+  closesAt: Date | null;
+  perUserLimit: number;
+  holdMinutes: number;
+  waitingRoomEnabled: boolean;
+  fairnessMode: "FIFO" | "SHUFFLE_AT_OPEN" | "RAFFLE";
+  admissionMode: "RATE" | "AUTO";
+  admissionRatePerMinute: number;
+  overbookingPercent: number;
+  queueOpensMinutesBefore: number;
+  product: { id: number; name: string };
+};
+
+function toNumber(value: FormDataEntryValue | null) {
+  const text = String(value ?? "").trim();
+  return text === "" ? Number.NaN : Number(text);
+}
+
+/** Shows which product a typed id is, so a wrong number is noticed before scheduling. */
+function ProductLookup({ productId }: { productId: number }) {
+  const trpc = useTRPC();
+  const isValid = Number.isInteger(productId) && productId > 0 && productId <= 2_147_483_647;
+  const lookup = useQuery({ ...trpc.adminProduct.get.queryOptions({ id: productId }), enabled: isValid, retry: false });
+  if (!isValid || lookup.isPending) return null;
+  return (
+    <p className={`mt-1 text-sm ${lookup.data ? "text-emerald-700" : "text-red-600"}`} data-testid="sale-product-lookup">
+      {lookup.data ? t.productFound(lookup.data.name) : t.productMissing}
+    </p>
+  );
+}
+
+/**
+ * Schedules a sale, or edits one before it opens. Times are typed as Korea Standard Time whatever the admin's own
+ * time zone, and sent as instants.
+ */
+export function SaleForm({ sale, initialProductId }: { sale?: ExistingSale; initialProductId?: number }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const idPrefix = useId();
+  const [productId, setProductId] = useState<number>(sale?.product.id ?? initialProductId ?? Number.NaN);
+  const [waitingRoom, setWaitingRoom] = useState(sale?.waitingRoomEnabled ?? false);
+  const [admissionMode, setAdmissionMode] = useState<"RATE" | "AUTO">(sale?.admissionMode ?? "AUTO");
+  const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
+
+  const goToMonitor = (saved: { id: number }) => router.push(`/admin/sales/${saved.id}`);
+  const create = useMutation(trpc.adminSale.create.mutationOptions({ onSuccess: goToMonitor }));
+  const update = useMutation(trpc.adminSale.update.mutationOptions({ onSuccess: goToMonitor }));
+  const mutation = sale ? update : create;
+  const errors = { ...fieldErrorsFromServer(mutation.error), ...clientErrors };
+  const formError = formErrorMessage(mutation.error);
+
+  function submit(form: HTMLFormElement) {
+    const data = new FormData(form);
+    const closesAtText = String(data.get("closesAt") ?? "");
+    const parsed = saleFormSchema.safeParse({
+      productId: sale ? sale.product.id : toNumber(data.get("productId")),
+      salePrice: toNumber(data.get("salePrice")),
+      quantity: toNumber(data.get("quantity")),
+      opensAt: seoulLocalToDate(String(data.get("opensAt") ?? "")) ?? undefined,
+      closesAt: closesAtText ? (seoulLocalToDate(closesAtText) ?? new Date(Number.NaN)) : null,
+      perUserLimit: toNumber(data.get("perUserLimit")),
+      holdMinutes: toNumber(data.get("holdMinutes")),
+      waitingRoomEnabled: data.get("waitingRoomEnabled") === "on",
+      fairnessMode: String(data.get("fairnessMode") ?? "FIFO"),
+      admissionMode,
+      admissionRatePerMinute: toNumber(data.get("admissionRatePerMinute")),
+      overbookingPercent: toNumber(data.get("overbookingPercent")),
+      queueOpensMinutesBefore: toNumber(data.get("queueOpensMinutesBefore")),
+    });
+    if (!parsed.success) {
+      setClientErrors(fieldErrorsFromZod(parsed.error));
+      return;
+    }
+    setClientErrors({});
+    const { productId: chosenProductId, ...fields } = parsed.data;
+    if (sale) update.mutate({ id: sale.id, data: fields });
+    else create.mutate({ productId: chosenProductId, ...fields });
+  }
+
+  const number = (name: string, label: string, value: number | undefined, extra: { min?: number; max?: number; hint?: string } = {}) => (
+    <Field label={label} name={name} type="number" inputMode="numeric" step={1} min={extra.min} max={extra.max} hint={extra.hint} defaultValue={value} error={errors[name]} />
+  );
+
+  return (
+    <form
+      noValidate
+      aria-label={sale ? adminKo.sales.editTitle(sale.id) : adminKo.sales.newTitle}
+      className="grid gap-4 rounded-xl border border-zinc-200 bg-white p-5 sm:grid-cols-2"
+      onSubmit={(event) => {
+        event.preventDefault();
+        submit(event.currentTarget);
+      }}
+    >
+      <div className="sm:col-span-2">
+        {sale ? (
+          <p className="text-sm text-zinc-700">{t.productFound(sale.product.name)}</p>
+        ) : (
+          <>
+            <Field
+              label={t.product}
+              name="productId"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              step={1}
+              hint={t.productHint}
+              defaultValue={initialProductId}
+              error={errors.productId}
+              onChange={(event) => setProductId(Number(event.target.value))}
+            />
+            <ProductLookup productId={productId} />
+          </>
+        )}
+      </div>
+
+      {number("salePrice", t.salePrice, sale?.salePrice, { min: 100 })}
+      {number("quantity", t.quantity, sale?.quantity, { min: 1 })}
+      <Field label={t.opensAt} name="opensAt" type="datetime-local" defaultValue={sale ? dateToSeoulLocal(sale.opensAt) : undefined} error={errors.opensAt} />
+      <Field label={t.closesAt} name="closesAt" type="datetime-local" defaultValue={sale?.closesAt ? dateToSeoulLocal(sale.closesAt) : undefined} error={errors.closesAt} />
+      {number("perUserLimit", t.perUserLimit, sale?.perUserLimit ?? 1, { min: 1, max: 10 })}
+      {number("holdMinutes", t.holdMinutes, sale?.holdMinutes ?? 10, { min: 1, max: 60 })}
+
+      <fieldset className="space-y-4 rounded-lg border border-zinc-200 p-4 sm:col-span-2">
+        <legend className="px-1 text-sm font-semibold text-zinc-900">{adminKo.monitor.queue}</legend>
+        <label className="flex items-start gap-2 text-sm text-zinc-800">
+          <input
+            type="checkbox"
+            name="waitingRoomEnabled"
+            checked={waitingRoom}
+            onChange={(event) => setWaitingRoom(event.target.checked)}
+            className="mt-0.5 size-4 accent-brand-600"
+            aria-describedby={`${idPrefix}-waiting-hint`}
+          />
+          <span>
+            {t.waitingRoom}
+            <span id={`${idPrefix}-waiting-hint`} className="block text-xs text-zinc-500">
+              {t.waitingRoomHint}
+            </span>
+          </span>
+        </label>
+
+        <div className={`grid gap-4 sm:grid-cols-2 ${waitingRoom ? "" : "opacity-60"}`}>
+          <div>
+            <label htmlFor={`${idPrefix}-fairness`} className="block text-sm font-medium text-zinc-800">
+              {t.fairnessMode}
+            </label>
+            <select id={`${idPrefix}-fairness`} name="fairnessMode" defaultValue={sale?.fairnessMode ?? "FIFO"} className={selectClass}>
+              {(["FIFO", "SHUFFLE_AT_OPEN", "RAFFLE"] as const).map((mode) => (
+                <option key={mode} value={mode}>
+                  {adminKo.fairness[mode]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <fieldset>
+            <legend className="block text-sm font-medium text-zinc-800">{t.admissionMode}</legend>
+            <div className="mt-2 flex gap-4 text-sm">
+              {(["AUTO", "RATE"] as const).map((mode) => (
+                <label key={mode} className="flex items-center gap-2">
+                  <input type="radio" name="admissionMode" value={mode} checked={admissionMode === mode} onChange={() => setAdmissionMode(mode)} className="accent-brand-600" />
+                  {adminKo.admission[mode]}
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          {admissionMode === "RATE"
+            ? number("admissionRatePerMinute", t.admissionRatePerMinute, sale?.admissionRatePerMinute ?? 600, { min: 1 })
+            : number("overbookingPercent", t.overbookingPercent, sale?.overbookingPercent ?? 120, { min: 100, max: 300, hint: t.overbookingHint })}
+          {number("queueOpensMinutesBefore", t.queueOpensMinutesBefore, sale?.queueOpensMinutesBefore ?? 30, { min: 0, max: 1440 })}
+          {/* The mode not shown keeps its stored value. */}
+          {admissionMode === "RATE" ? (
+            <input type="hidden" name="overbookingPercent" value={sale?.overbookingPercent ?? 120} />
+          ) : (
+            <input type="hidden" name="admissionRatePerMinute" value={sale?.admissionRatePerMinute ?? 600} />
+          )}
+        </div>
+      </fieldset>
+
+      <div className="space-y-3 sm:col-span-2">
+        {Object.keys(errors).length > 0 ? <FormMessage tone="error">{t.fixErrors}</FormMessage> : null}
+        {formError ? <FormMessage tone="error">{formError}</FormMessage> : null}
+        <button type="submit" disabled={mutation.isPending} className={primaryButtonClass}>
+          {mutation.isPending ? adminKo.common.saving : sale ? t.submitUpdate : t.submitCreate}
+        </button>
+      </div>
+    </form>
+  );
+}

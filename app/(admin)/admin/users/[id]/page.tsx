@@ -1,0 +1,25 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { Suspense } from "react";
+
+import { UserDetail } from "~/app/(admin)/admin/users/[id]/user-detail.tsx";
+import { adminKo } from "~/app/_i18n/admin.ts";
+import { requireAdmin } from "~/app/_lib/require-session.ts";
+import { HydrateClient, prefetch, trpc } from "~/app/_trpc/server.tsx";
+
+export const metadata: Metadata = { title: adminKo.users.title };
+
+export default async function AdminUserPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  await requireAdmin(`/admin/users/${encodeURIComponent(id)}`);
+  if (!/^[a-z0-9]{1,32}$/i.test(id)) notFound();
+  prefetch(trpc.adminUser.get.queryOptions({ id }));
+
+  return (
+    <HydrateClient>
+      <Suspense fallback={<p aria-busy="true" className="text-zinc-500">{adminKo.common.loading}</p>}>
+        <UserDetail id={id} />
+      </Suspense>
+    </HydrateClient>
+  );
+}

@@ -1,0 +1,114 @@
+"use client";
+
+import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
+
+import { ordersKo } from "~/app/_i18n/orders.ts";
+import { formatCountdown, formatKrw, formatSeoulDateTime } from "~/app/_lib/format.ts";
+import { useTRPC } from "~/app/_trpc/client.tsx";
+
+const t = ordersKo.pay;
+
+/** What a payment widget hands the page after the buyer authorises a card: a fresh key per attempt. */
+function mintPaymentKey() {
+  return `tpk_${crypto.randomUUID().replaceAll("-", "")}`;
+}
+
+/**
+ * The payment step. The countdown runs on the server's clock (the offset is taken from the order's serverTime), so
+ * it agrees with the deadline the server enforces. A declined attempt gets a new paymentKey on retry, as a new card
+ * authorisation would; after an outage or timeout the same key is reused, so the provider can never charge twice.
+ */
+export function PayPanel({ orderId }: { orderId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const { data: order } = useSuspenseQuery(trpc.order.get.queryOptions({ id: orderId }));
+  const [clockOffsetMs] = useState(() => order.serverTime.getTime() - Date.now());
+  const [remainingMs, setRemainingMs] = useState(() => order.paymentDueAt.getTime() - order.serverTime.getTime());
+  const [paymentKey, setPaymentKey] = useState<string | null>(null);
+
+  useEffect(() => {
+    const tick = () => setRemainingMs(order.paymentDueAt.getTime() - (Date.now() + clockOffsetMs));
+    tick();
+    const timer = setInterval(tick, 1_000);
+    return () => clearInterval(timer);
+  }, [order.paymentDueAt, clockOffsetMs]);
+
+  const pay = useMutation(
+    trpc.order.pay.mutationOptions({
+      onSuccess: async () => {
+        await queryClient.invalidateQueries({ queryKey: trpc.order.pathKey() });
+        router.push(`/account/orders/${orderId}`);
+      },
+      onError: (error) => {
+        // Only a definite answer ends an attempt; an unknown outcome must be retried with the same key.
+        if (error.data?.domainCode !== "UNAVAILABLE") setPaymentKey(null);
+      },
+    }),
+  );
+
+  const isExpired = remainingMs <= 0 || !order.canPay;
+  const hasFailed = pay.isError;
+
+  return (
+    <section aria-labelledby="pay-heading" className="max-w-xl rounded-2xl border border-zinc-200 bg-white p-6 shadow-sm">
+      <h2 id="pay-heading" className="sr-only">
+        {t.heading}
+      </h2>
+      <dl className="space-y-3 text-sm">
+        <div className="flex justify-between gap-4">
+          <dt className="text-zinc-600">{t.orderNumber}</dt>
+          <dd className="font-mono text-zinc-900">{order.id}</dd>
+        </div>
+        <div className="flex justify-between gap-4">
+          <dt className="text-zinc-600">{t.deadline}</dt>
+          <dd className="text-zinc-900">{formatSeoulDateTime(order.paymentDueAt)}</dd>
+        </div>
+        <div className="flex items-baseline justify-between gap-4 border-t border-zinc-200 pt-3">
+          <dt className="font-medium text-zinc-800">{t.amount}</dt>
+          <dd data-testid="pay-amount" className="text-2xl font-bold text-zinc-900">
+            {formatKrw(order.totalAmount)}
+          </dd>
+        </div>
+      </dl>
+
+      <p
+        data-testid="pay-countdown"
+        role="timer"
+        aria-live="off"
+        aria-label={t.remaining}
+        className={`mt-5 rounded-lg px-4 py-3 text-center text-lg font-semibold ${isExpired ? "bg-zinc-100 text-zinc-500" : "bg-brand-50 text-brand-700"}`}
+      >
+        {isExpired ? t.expired : t.remainingLive(formatCountdown(remainingMs))}
+      </p>
+
+      {pay.error ? (
+        <p role="alert" data-testid="pay-error" className="mt-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+          {pay.error.message || t.failed}
+        </p>
+      ) : null}
+
+      <button
+        type="button"
+        disabled={isExpired || pay.isPending || pay.isSuccess}
+        onClick={() => {
+          const key = paymentKey ?? mintPaymentKey();
+          setPaymentKey(key);
+          pay.mutate({ orderId, paymentKey: key, amount: order.totalAmount });
+        }}
+        className="mt-5 h-12 w-full rounded-lg bg-brand-600 font-semibold text-white hover:bg-brand-700 disabled:cursor-not-allowed disabled:opacity-50"
+      >
+        {pay.isPending || pay.isSuccess ? t.paying : hasFailed ? t.retry : t.payButton(formatKrw(order.totalAmount))}
+      </button>
+      <p className="mt-3 text-xs text-zinc-500">{t.cardNote}</p>
+      <p className="mt-4 text-sm">
+        <Link href={`/account/orders/${orderId}`} className="font-medium text-zinc-600 hover:text-zinc-900 hover:underline">
+          {t.viewOrder}
+        </Link>
+      </p>
+    </section>
+  );
+}

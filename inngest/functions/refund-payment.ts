@@ -1,0 +1,14 @@
+import { inngest } from "~/inngest/client.ts";
+import { paymentRefundRequested } from "~/inngest/events.ts";
+import { appClock } from "~/server/app-clock.ts";
+import { db } from "~/server/db.ts";
+import { refundPayment } from "~/server/domain/orders/refund-payment.ts";
+
+/**
+ * Gives an approved payment back through the provider. A provider outage makes the step throw and Inngest retries
+ * it with backoff; refundPayment is idempotent, so a retry after a lost answer never refunds twice.
+ */
+export const refundPaymentFunction = inngest.createFunction(
+  { id: "refund-payment", triggers: [paymentRefundRequested], retries: 10 },
+  async ({ event, step }) => step.run("refund through the provider", () => refundPayment({ db, clock: appClock }, { paymentId: event.data.paymentId })),
+);

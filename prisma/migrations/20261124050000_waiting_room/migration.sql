@@ -1,0 +1,8 @@
+-- AlterTable
+ALTER TABLE `Sale` ADD COLUMN `waitingRoomEnabled` BOOLEAN NOT NULL DEFAULT false,
+    ADD COLUMN `fairnessMode` ENUM('FIFO', 'SHUFFLE_AT_OPEN', 'RAFFLE') NOT NULL DEFAULT 'FIFO',
+    ADD COLUMN `admissionMode` ENUM('RATE', 'AUTO') NOT NULL DEFAULT 'AUTO',
+    ADD COLUMN `admissionRatePerMinute` INTEGER NOT NULL DEFAULT 600,
+    ADD COLUMN `overbookingPercent` INTEGER NOT NULL DEFAULT 120,
+    ADD COLUMN `queueOpensMinutesBefore` INTEGER NOT NULL DEFAULT 30,
+    ADD COLUMN `drawSeed` VARCHAR(64) NULL;

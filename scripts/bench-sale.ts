@@ -1,0 +1,303 @@
+/**
+ * Flash-sale benchmark: `npm run bench:sale [-- --attempts 20000 --users 2000 --stock 100 --concurrency 64
+ * --limit-per-user 1 --url http://host:port]`.
+ *
+ * Without --url it resets a database of its own (flashmart_bench), builds if needed, starts the production app and
+ * a bare-Node "ceiling" server on free ports, and stops them at the end. It creates users and sales directly in
+ * MySQL and mints purchase tokens with the app's secret (argon2 and the login flow stay out of the measurement),
+ * then drives each phase with wrk (one thread, one core) from pre-minted request bodies:
+ *   noop      a no-op tRPC mutation of the same app: the framework's own cost
+ *   reserve   sale.reserve at --concurrency (and again at 256 on a fresh sale)
+ *   baseline  the old service's approach (MySQL transaction + SELECT … FOR UPDATE per attempt), same app
+ *   ceiling   bare node:http + the same Redis script: the design's physical limit here
+ * It verifies MySQL and Redis after the reserve phase and prints a table, then one JSON line (last line).
+ */
+import "~/server/load-env.ts";
+
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+
+const { values: flags } = parseArgs({
+  options: {
+    attempts: { type: "string", default: "20000" },
+    users: { type: "string", default: "2000" },
+    stock: { type: "string", default: "100" },
+    concurrency: { type: "string", default: "64" },
+    "limit-per-user": { type: "string", default: "1" },
+    "high-concurrency": { type: "string", default: "256" },
+    "baseline-seconds": { type: "string", default: "15" },
+    url: { type: "string" },
+    "ceiling-url": { type: "string" },
+    build: { type: "boolean", default: false },
+  },
+});
+const attempts = Number(flags.attempts);
+const userCount = Number(flags.users);
+const stock = Number(flags.stock);
+const concurrency = Number(flags.concurrency);
+const limitPerUser = Number(flags["limit-per-user"]);
+const highConcurrency = Number(flags["high-concurrency"]);
+
+const children: ChildProcess[] = [];
+function stopChildren() {
+  for (const child of children) {
+    // Each child leads its own process group (npx → tsx → node), so the whole tree goes.
+    if (child.pid && child.exitCode === null) {
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+process.on("exit", stopChildren);
+process.on("SIGINT", () => process.exit(130));
+
+function freePort() {
+  return new Promise<number>((resolve) => {
+    const probe = createServer();
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForUrl(url: string, init?: RequestInit, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url, init);
+      if (response.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  throw new Error(`${url} did not come up in time`);
+}
+
+function startProcess(command: string, args: string[], env: Record<string, string>) {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"], detached: true });
+  children.push(child);
+  return child;
+}
+
+type WrkResult = {
+  completed: number;
+  won: number;
+  soldOut: number;
+  limited: number;
+  otherOutcome: number;
+  rateLimited: number;
+  errors: number;
+  socketErrors: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  meanMs: number;
+  durationS: number;
+  rps: number;
+};
+
+/** Runs wrk until `quota` responses arrived (or `capSeconds`), timing the run by the script's START/DONE marks. */
+function runWrk(options: { url: string; bodies: string[]; quota: number; connections: number; capSeconds: number }) {
+  const directory = mkdtempSync(join(tmpdir(), "bench-sale-"));
+  const bodiesPath = join(directory, "bodies.txt");
+  writeFileSync(bodiesPath, `${options.bodies.join("\n")}\n`);
+  const url = new URL(options.url);
+  return new Promise<WrkResult>((resolve, reject) => {
+    const wrk = spawn("wrk", ["-t1", `-c${options.connections}`, `-d${options.capSeconds}s`, "--timeout", "10s", "-s", "scripts/bench/reserve.lua", `${url.origin}/`, "--", bodiesPath, String(options.quota), url.pathname]);
+    let output = "";
+    let startedAt = 0;
+    let finishedAt = 0;
+    wrk.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (!startedAt && output.includes("START")) startedAt = performance.now();
+      if (!finishedAt && output.includes("DONE")) {
+        finishedAt = performance.now();
+        wrk.kill("SIGINT");
+      }
+    });
+    wrk.on("error", reject);
+    wrk.on("close", () => {
+      const firstError = output.split("\n").find((candidate) => candidate.startsWith("FIRST_ERROR "));
+      if (firstError) console.warn(`  ${firstError}`);
+      const line = output.split("\n").find((candidate) => candidate.startsWith("RESULT "));
+      if (!line) return reject(new Error(`wrk produced no result:\n${output}`));
+      const parsed = JSON.parse(line.slice(7)) as Omit<WrkResult, "durationS" | "rps">;
+      const durationS = ((finishedAt || performance.now()) - startedAt) / 1000;
+      resolve({ ...parsed, durationS, rps: parsed.completed / durationS });
+    });
+  });
+}
+
+function trpcBody(input: unknown) {
+  return JSON.stringify({ json: input });
+}
+
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+async function main() {
+  const isSelfHosted = !flags.url;
+  const appPort = isSelfHosted ? await freePort() : 0;
+  const ceilingPort = flags["ceiling-url"] ? 0 : await freePort();
+  const appUrl = flags.url ?? `http://127.0.0.1:${appPort}`;
+  const ceilingUrl = flags["ceiling-url"] ?? `http://127.0.0.1:${ceilingPort}`;
+  const benchEnv = {
+    NODE_ENV: "production" as const,
+    NEXT_TELEMETRY_DISABLED: "1",
+    LOG_LEVEL: "error",
+    DATABASE_URL: isSelfHosted ? (process.env.BENCH_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/flashmart_bench") : (process.env.DATABASE_URL ?? ""),
+    REDIS_KEY_PREFIX: isSelfHosted ? "fmbench:" : (process.env.REDIS_KEY_PREFIX ?? "fm:"),
+    // Every simulated buyer comes from 127.0.0.1; real traffic keeps the per-IP limit.
+    SALE_RESERVE_IP_LIMIT: "1000000000",
+    SALE_RESERVE_USER_LIMIT: "1000000",
+    ENABLE_BENCH_BASELINE: "1",
+    PURCHASE_TOKEN_TTL_S: "3600",
+    // Its own build directory, so a concurrent e2e build never pulls the files from under the running app.
+    NEXT_DIST_DIR: ".next-bench",
+  };
+  Object.assign(process.env, { DATABASE_URL: benchEnv.DATABASE_URL, REDIS_KEY_PREFIX: benchEnv.REDIS_KEY_PREFIX, PURCHASE_TOKEN_TTL_S: "3600" });
+
+  if (isSelfHosted) {
+    console.log("→ resetting flashmart_bench");
+    const reset = spawnSync("npx", ["tsx", "scripts/reset-database.ts", "--yes"], { env: { ...process.env, ...benchEnv }, stdio: "inherit" });
+    if (reset.status !== 0) throw new Error("database reset failed");
+    if (!existsSync(".next-bench/BUILD_ID") || flags.build) {
+      console.log("→ building into .next-bench");
+      if (spawnSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, ...benchEnv } }).status !== 0) throw new Error("build failed");
+    }
+    console.log(`→ starting the app on :${appPort}`);
+    startProcess("npx", ["tsx", "server/main.ts"], { ...benchEnv, PORT: String(appPort), APP_URL: appUrl });
+  }
+  if (!flags["ceiling-url"]) startProcess("npx", ["tsx", "scripts/bench/ceiling-server.ts", "--port", String(ceilingPort)], benchEnv);
+
+  const noopUrl = `${appUrl}/api/trpc/system.noop`;
+  await waitForUrl(noopUrl, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+
+  // Imported only now, so they see the bench database and prefix.
+  const { createPrismaClient } = await import("~/server/db.ts");
+  const { createUsers, createFlashSale } = await import("~/server/testing/factories.ts");
+  const { issuePurchaseToken } = await import("~/server/domain/sales/purchase-token.ts");
+  const { reconcileSale } = await import("~/server/domain/sales/reconcile-sale.ts");
+  const { redis } = await import("~/server/redis.ts");
+  const { systemClock } = await import("~/server/clock.ts");
+  const db = createPrismaClient(benchEnv.DATABASE_URL, 8);
+
+  console.log(`→ creating ${userCount} users and the sales`);
+  const users = await createUsers(db, userCount);
+  const opensAt = new Date(Date.now() - 1_000);
+  const newSale = (quantity: number) => createFlashSale(db, { opensAt, quantity, perUserLimit: limitPerUser, holdMinutes: 10 });
+  const [mainSale, highSale, ceilingSale, baselineSale] = await Promise.all([newSale(stock), newSale(stock), newSale(stock), newSale(stock)]);
+  await db.product.update({ where: { id: baselineSale.productId }, data: { stock } });
+
+  const nowMs = Date.now();
+  const bodiesFor = (saleId: number, count = attempts) => {
+    const tokens = users.map((user) => issuePurchaseToken({ userId: user.id, saleId }, nowMs).token);
+    return Array.from({ length: count }, (_, index) => trpcBody({ saleId, idempotencyKey: `bench-${saleId}-${String(index).padStart(7, "0")}`, purchaseToken: tokens[index % users.length] }));
+  };
+
+  const load = () => loadavg().map((value) => round(value, 2));
+  const loadBefore = load();
+  // Warm-up: JIT, connection pools, script cache (not measured).
+  await runWrk({ url: noopUrl, bodies: ["{}"], quota: 2_000, connections: concurrency, capSeconds: 30 });
+
+  console.log("→ noop");
+  const noop = await runWrk({ url: noopUrl, bodies: ["{}"], quota: attempts, connections: concurrency, capSeconds: 120 });
+  console.log(`→ reserve at concurrency ${concurrency}`);
+  const reserve = await runWrk({ url: `${appUrl}/api/trpc/sale.reserve`, bodies: bodiesFor(mainSale.id), quota: attempts, connections: concurrency, capSeconds: 300 });
+  console.log(`→ reserve at concurrency ${highConcurrency}`);
+  const reserveHigh = await runWrk({ url: `${appUrl}/api/trpc/sale.reserve`, bodies: bodiesFor(highSale.id), quota: attempts, connections: highConcurrency, capSeconds: 300 });
+  console.log(`→ baseline (SELECT … FOR UPDATE per attempt, capped at ${flags["baseline-seconds"]} s)`);
+  const baseline = await runWrk({ url: `${appUrl}/api/trpc/sale.reserveBaseline`, bodies: bodiesFor(baselineSale.id), quota: attempts, connections: concurrency, capSeconds: Number(flags["baseline-seconds"]) });
+  console.log("→ ceiling (bare node:http + the same Redis script)");
+  await waitForUrl(ceilingUrl, { method: "POST", body: trpcBody({ saleId: 0, idempotencyKey: "x", purchaseToken: "x" }) });
+  const ceiling = await runWrk({ url: ceilingUrl, bodies: bodiesFor(ceilingSale.id), quota: attempts, connections: concurrency, capSeconds: 120 });
+  const loadAfter = load();
+
+  console.log("→ verifying MySQL and Redis");
+  const verify = async (saleId: number) => {
+    const orders = await db.order.groupBy({ by: ["userId"], where: { saleId }, _count: { _all: true } });
+    const orderCount = orders.reduce((sum, row) => sum + row._count._all, 0);
+    const reconciliation = await reconcileSale({ db, redis, clock: systemClock }, saleId, { repair: false });
+    return {
+      orders: orderCount,
+      oversold: Math.max(0, orderCount - stock),
+      overLimitUsers: orders.filter((row) => row._count._all > limitPerUser).length,
+      drift: reconciliation.drift,
+      isInvariantHeld: reconciliation.isInvariantHeld,
+    };
+  };
+  const [mainCheck, highCheck] = await Promise.all([verify(mainSale.id), verify(highSale.id)]);
+  await db.$disconnect();
+
+  console.table(
+    [
+      ["noop (tRPC, same app)", noop],
+      [`reserve c=${concurrency}`, reserve],
+      [`reserve c=${highConcurrency}`, reserveHigh],
+      ["baseline FOR UPDATE", baseline],
+      ["ceiling bare node+Lua", ceiling],
+    ].map(([name, result]) => {
+      const row = result as WrkResult;
+      return { phase: name, requests: row.completed, "req/s": Math.round(row.rps), "p50 ms": round(row.p50Ms, 2), "p95 ms": round(row.p95Ms, 2), "p99 ms": round(row.p99Ms, 2), won: row.won, errors: row.errors + row.socketErrors };
+    }),
+  );
+  console.table([
+    { sale: `c=${concurrency}`, ...mainCheck },
+    { sale: `c=${highConcurrency}`, ...highCheck },
+  ]);
+  console.log(`load average before ${loadBefore.join(" ")}, after ${loadAfter.join(" ")} (2 cores; wrk: 1 thread)`);
+
+  const summary = {
+    generator: "wrk -t1 (Lua script with pre-minted bodies)",
+    attempts: reserve.completed,
+    users: userCount,
+    stock,
+    concurrency,
+    limitPerUser,
+    durationS: round(reserve.durationS, 2),
+    rps: Math.round(reserve.rps),
+    p50Ms: round(reserve.p50Ms, 2),
+    p95Ms: round(reserve.p95Ms, 2),
+    p99Ms: round(reserve.p99Ms, 2),
+    won: reserve.won,
+    soldOut: reserve.soldOut,
+    limited: reserve.limited,
+    rateLimited: reserve.rateLimited,
+    errors: reserve.errors + reserve.socketErrors + reserve.otherOutcome,
+    oversold: mainCheck.oversold + highCheck.oversold,
+    overLimitUsers: mainCheck.overLimitUsers + highCheck.overLimitUsers,
+    redisDbDrift: mainCheck.drift + highCheck.drift,
+    highConcurrency,
+    rpsHigh: Math.round(reserveHigh.rps),
+    p99MsHigh: round(reserveHigh.p99Ms, 2),
+    baselineRps: Math.round(baseline.rps),
+    baselineP99Ms: round(baseline.p99Ms, 2),
+    speedupVsBaseline: round(reserve.rps / baseline.rps, 1),
+    noopRps: Math.round(noop.rps),
+    ratioToNoop: round(reserve.rps / noop.rps, 2),
+    ceilingRps: Math.round(ceiling.rps),
+    ratioToCeiling: round(reserve.rps / ceiling.rps, 2),
+    loadAvgBefore: loadBefore,
+    loadAvgAfter: loadAfter,
+  };
+  console.log(JSON.stringify(summary));
+}
+
+main()
+  .then(() => {
+    stopChildren();
+    process.exit(0);
+  })
+  .catch((error: unknown) => {
+    console.error(error);
+    stopChildren();
+    process.exit(1);
+  });

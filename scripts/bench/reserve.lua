@@ -1,0 +1,61 @@
+-- wrk script for the sale benchmark: replays pre-minted request bodies (one per line in a file), stops after a quota
+-- of responses, classifies every answer, and prints one JSON line from done().
+-- args: <bodies file> <quota> <path>
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  bodies = {}
+  for line in io.lines(args[1]) do bodies[#bodies + 1] = line end
+  quota = tonumber(args[2])
+  path = args[3]
+  next_index = 0
+  completed, won, sold_out, limited, other_outcome, rate_limited, errors = 0, 0, 0, 0, 0, 0, 0
+  io.write("START\n")
+  io.flush()
+end
+
+function request()
+  next_index = next_index % #bodies + 1
+  return wrk.format("POST", path, { ["content-type"] = "application/json" }, bodies[next_index])
+end
+
+function response(status, headers, body)
+  if completed >= quota then return end
+  completed = completed + 1
+  if status == 200 then
+    if string.find(body, '"outcome":"WON"', 1, true) then won = won + 1
+    elseif string.find(body, '"outcome":"SOLD_OUT"', 1, true) then sold_out = sold_out + 1
+    elseif string.find(body, '"outcome":"LIMIT_REACHED"', 1, true) then limited = limited + 1
+    else other_outcome = other_outcome + 1 end
+  elseif status == 429 then
+    rate_limited = rate_limited + 1
+  else
+    errors = errors + 1
+    if errors == 1 then first_error = status .. " " .. string.sub(body, 1, 300) end
+  end
+  if completed == quota then
+    io.write("DONE\n")
+    io.flush()
+    wrk.thread:stop()
+  end
+end
+
+function done(summary, latency, requests)
+  for _, thread in ipairs(threads) do
+    local sample = thread:get("first_error")
+    if sample then io.write("FIRST_ERROR " .. sample .. "\n") end
+  end
+  local totals = { completed = 0, won = 0, sold_out = 0, limited = 0, other_outcome = 0, rate_limited = 0, errors = 0 }
+  for _, thread in ipairs(threads) do
+    for name, _ in pairs(totals) do totals[name] = totals[name] + (thread:get(name) or 0) end
+  end
+  io.write(string.format(
+    'RESULT {"completed":%d,"won":%d,"soldOut":%d,"limited":%d,"otherOutcome":%d,"rateLimited":%d,"errors":%d,"socketErrors":%d,"p50Ms":%.3f,"p95Ms":%.3f,"p99Ms":%.3f,"meanMs":%.3f}\n',
+    totals.completed, totals.won, totals.sold_out, totals.limited, totals.other_outcome, totals.rate_limited, totals.errors,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.mean / 1000))
+end

@@ -1,0 +1,278 @@
+import { Redis } from "@upstash/redis";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+
+import { fixedClock } from "~/server/clock.ts";
+import { createPrismaClient, db } from "~/server/db.ts";
+import { saleKeys } from "~/server/domain/sales/keys.ts";
+import { issuePurchaseToken } from "~/server/domain/sales/purchase-token.ts";
+import { reconcileSale } from "~/server/domain/sales/reconcile-sale.ts";
+import { saleReserveRateLimit } from "~/server/domain/sales/sale-config.ts";
+import { readSaleTimeline } from "~/server/domain/sales/read-sale-timeline.ts";
+import { readSaleStatus } from "~/server/domain/sales/sale-state.ts";
+import { createTcpRequester, redis } from "~/server/redis.ts";
+import { createFlashSale, createUsers } from "~/server/testing/factories.ts";
+import { createTestClient, startTestServer } from "~/server/testing/http.ts";
+import { deleteSaleCompletely } from "~/server/testing/sales.ts";
+
+const OPENS_AT = new Date("2031-06-01T03:00:00.000Z");
+const clock = fixedClock(OPENS_AT);
+const deps = { db, redis, clock };
+
+type Client = ReturnType<typeof createTestClient>;
+let server: Awaited<ReturnType<typeof startTestServer>>;
+let client: Client;
+const saleIds: number[] = [];
+const originalIpLimit = saleReserveRateLimit.perIp;
+
+beforeAll(async () => {
+  // Every simulated buyer comes from 127.0.0.1 here; the per-IP limit is exercised in its own test.
+  saleReserveRateLimit.perIp = 1_000_000;
+  server = await startTestServer({ deps });
+  client = createTestClient(server.url);
+});
+
+afterAll(async () => {
+  saleReserveRateLimit.perIp = originalIpLimit;
+  await server.close();
+  for (const saleId of saleIds) await deleteSaleCompletely(deps, saleId);
+});
+
+afterEach(() => clock.set(OPENS_AT));
+
+async function newSale(overrides: Parameters<typeof createFlashSale>[1]) {
+  const sale = await createFlashSale(db, overrides);
+  saleIds.push(sale.id);
+  return sale;
+}
+
+function reserveAs(userId: string, saleId: number, idempotencyKey = crypto.randomUUID(), viaClient: Client = client) {
+  const { token } = issuePurchaseToken({ userId, saleId }, clock.now().getTime());
+  return viaClient.sale.reserve.mutate({ saleId, idempotencyKey, purchaseToken: token });
+}
+
+async function saleOrderCount(saleId: number) {
+  return db.order.count({ where: { saleId } });
+}
+
+describe("sale.reserve under contention", () => {
+  it("2,000 concurrent buyers for 100 units: exactly 100 orders, nobody over the limit, Redis and MySQL agree", async () => {
+    const sale = await newSale({ opensAt: OPENS_AT, quantity: 100 });
+    const buyers = await createUsers(db, 2_000);
+
+    const results = await Promise.all(buyers.map((buyer) => reserveAs(buyer.id, sale.id)));
+
+    const winners = results.filter((result) => result.outcome === "WON");
+    expect(winners).toHaveLength(100);
+    expect(results.filter((result) => result.outcome === "SOLD_OUT")).toHaveLength(1_900);
+    const orders = await db.order.findMany({ where: { saleId: sale.id }, select: { userId: true, status: true, totalAmount: true } });
+    expect(orders).toHaveLength(100);
+    expect(new Set(orders.map((order) => order.userId)).size).toBe(100);
+    expect(orders.every((order) => order.status === "PENDING_PAYMENT" && order.totalAmount === sale.salePrice)).toBe(true);
+
+    const live = await readSaleStatus(deps, sale.id);
+    expect(live).toMatchObject({ quantity: 100, sold: 0, held: 100, available: 0 });
+    const reconciliation = await reconcileSale(deps, sale.id, { repair: false });
+    expect(reconciliation.drift).toBe(0);
+    expect(reconciliation.isInvariantHeld).toBe(true);
+
+    const timeline = await readSaleTimeline(deps, { saleId: sale.id, fromMs: OPENS_AT.getTime() - 5_000, toMs: OPENS_AT.getTime() + 5_000 });
+    expect(timeline).toHaveLength(11);
+    expect(timeline.reduce((sum, point) => sum + point.attempts, 0)).toBe(2_000);
+    expect(timeline.find((point) => point.second === OPENS_AT.getTime())).toEqual({ second: OPENS_AT.getTime(), attempts: 2_000, wins: 100, admitted: 0 });
+  });
+
+  it("500 concurrent calls from 50 users with a limit of 2: nobody gets more than 2", async () => {
+    const sale = await newSale({ opensAt: OPENS_AT, quantity: 1_000, perUserLimit: 2 });
+    const buyers = await createUsers(db, 50);
+
+    const attempts = buyers.flatMap((buyer) => Array.from({ length: 10 }, () => reserveAs(buyer.id, sale.id)));
+    const results = await Promise.all(attempts);
+
+    expect(results.filter((result) => result.outcome === "WON")).toHaveLength(100);
+    const perUser = await db.order.groupBy({ by: ["userId"], where: { saleId: sale.id }, _count: { _all: true } });
+    expect(perUser).toHaveLength(50);
+    expect(Math.max(...perUser.map((row) => row._count._all))).toBe(2);
+  });
+
+  it("a repeated submit (same idempotency key, even concurrently) returns the same order", async () => {
+    const sale = await newSale({ opensAt: OPENS_AT, quantity: 5, perUserLimit: 3 });
+    const [buyer] = await createUsers(db, 1);
+    const key = crypto.randomUUID();
+
+    const results = await Promise.all(Array.from({ length: 10 }, () => reserveAs(buyer!.id, sale.id, key)));
+
+    const orderIds = new Set(results.map((result) => (result.outcome === "WON" ? result.orderId : result.outcome)));
+    expect([...orderIds]).toHaveLength(1);
+    expect(await saleOrderCount(sale.id)).toBe(1);
+    expect(results.filter((result) => result.outcome === "WON" && result.isRepeat)).toHaveLength(9);
+  });
+
+  it("one user's token replayed from two devices still stays within the limit", async () => {
+    const sale = await newSale({ opensAt: OPENS_AT, quantity: 50, perUserLimit: 1 });
+    const [buyer] = await createUsers(db, 1);
+    const secondDevice = createTestClient(server.url);
+
+    const results = await Promise.all(Array.from({ length: 20 }, (_, index) => reserveAs(buyer!.id, sale.id, crypto.randomUUID(), index % 2 ? client : secondDevice)));
+
+    expect(results.filter((result) => result.outcome === "WON")).toHaveLength(1);
+    expect(results.filter((result) => result.outcome === "LIMIT_REACHED")).toHaveLength(19);
+  });
+});
+
+describe("sale window, pause and tokens", () => {
+  it("refuses before the open time and after the close time, judged by the server's clock", async () => {
+    const closesAt = new Date(OPENS_AT.getTime() + 3_600_000);
+    const sale = await newSale({ opensAt: OPENS_AT, closesAt, quantity: 5 });
+    const [buyer] = await createUsers(db, 1);
+
+    clock.set(OPENS_AT.getTime() - 1);
+    await expect(reserveAs(buyer!.id, sale.id)).resolves.toEqual({ outcome: "NOT_OPEN", opensAt: OPENS_AT });
+    clock.set(closesAt);
+    await expect(reserveAs(buyer!.id, sale.id)).resolves.toEqual({ outcome: "CLOSED" });
+    expect(await saleOrderCount(sale.id)).toBe(0);
+  });
+
+  it("refuses while paused and sells again after resume", async () => {
+    const sale = await newSale({ opensAt: new Date(OPENS_AT.getTime() + 60_000), quantity: 5 });
+    const admin = (await createUsers(db, 1))[0]!;
+    await db.user.update({ where: { id: admin.id }, data: { role: "ADMIN" } });
+    const { sessionCookieFor } = await import("~/server/testing/http.ts");
+    const adminClient = createTestClient(server.url, { cookie: await sessionCookieFor({ id: admin.id, role: "ADMIN" }) });
+    const [buyer] = await createUsers(db, 1);
+
+    await adminClient.adminSale.pause.mutate({ id: sale.id });
+    clock.set(OPENS_AT.getTime() + 120_000);
+    await expect(reserveAs(buyer!.id, sale.id)).resolves.toEqual({ outcome: "PAUSED" });
+    await adminClient.adminSale.resume.mutate({ id: sale.id });
+    await expect(reserveAs(buyer!.id, sale.id)).resolves.toMatchObject({ outcome: "WON" });
+  });
+
+  it("refuses forged, expired and other-sale tokens with UNAUTHORIZED and changes nothing", async () => {
+    const sale = await newSale({ opensAt: OPENS_AT, quantity: 5 });
+    const [buyer] = await createUsers(db, 1);
+    const { token } = issuePurchaseToken({ userId: buyer!.id, saleId: sale.id }, clock.now().getTime());
+    const forged = token.replace(buyer!.id, "someone-else");
+    const otherSale = issuePurchaseToken({ userId: buyer!.id, saleId: sale.id + 1_000 }, clock.now().getTime()).token;
+
+    for (const purchaseToken of [forged, otherSale, "v1.x.y.z.w", "garbage"]) {
+      await expect(client.sale.reserve.mutate({ saleId: sale.id, idempotencyKey: crypto.randomUUID(), purchaseToken })).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
+    }
+    clock.advance(3_600_000);
+    await expect(client.sale.reserve.mutate({ saleId: sale.id, idempotencyKey: crypto.randomUUID(), purchaseToken: token })).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
+    expect(await saleOrderCount(sale.id)).toBe(0);
+  });
+
+  it("rate-limits one IP and answers TOO_MANY_REQUESTS with a retry-after", async () => {
+    const sale = await newSale({ opensAt: OPENS_AT, quantity: 5 });
+    const buyers = await createUsers(db, 30);
+    saleReserveRateLimit.perIp = 10;
+    try {
+      const results = await Promise.allSettled(buyers.map((buyer) => reserveAs(buyer.id, sale.id)));
+      const limited = results.filter((result) => result.status === "rejected");
+      expect(limited).toHaveLength(20);
+      expect((limited[0] as PromiseRejectedResult).reason).toMatchObject({ data: { code: "TOO_MANY_REQUESTS", retryAfterS: expect.any(Number) } });
+    } finally {
+      saleReserveRateLimit.perIp = 1_000_000;
+    }
+  });
+});
+
+describe("holds, Redis loss and outages", () => {
+  it("an expired hold returns its unit: a later buyer wins it, and MySQL never sees more than the quantity", async () => {
+    const sale = await newSale({ opensAt: OPENS_AT, quantity: 1, holdMinutes: 10 });
+    const [first, second] = await createUsers(db, 2);
+
+    await expect(reserveAs(first!.id, sale.id)).resolves.toMatchObject({ outcome: "WON" });
+    await expect(reserveAs(second!.id, sale.id)).resolves.toEqual({ outcome: "SOLD_OUT" });
+
+    clock.advance(10 * 60_000 + 2_001);
+    await expect(reserveAs(second!.id, sale.id)).resolves.toMatchObject({ outcome: "WON" });
+    expect(await readSaleStatus(deps, sale.id)).toMatchObject({ held: 1, available: 0, sold: 0 });
+  });
+
+  it("rebuilds from MySQL when the sale's keys vanish mid-sale, never resetting to the full quantity", async () => {
+    const sale = await newSale({ opensAt: OPENS_AT, quantity: 100 });
+    const buyers = await createUsers(db, 260);
+
+    const firstWave = await Promise.all(buyers.slice(0, 60).map((buyer) => reserveAs(buyer.id, sale.id)));
+    expect(firstWave.filter((result) => result.outcome === "WON")).toHaveLength(60);
+
+    const keys = saleKeys(sale.id);
+    await redis.del(keys.meta, keys.holds, keys.holders, keys.users, keys.idempotency, keys.settled);
+
+    const secondWave = await Promise.all(buyers.slice(60).map((buyer) => reserveAs(buyer.id, sale.id)));
+    expect(secondWave.filter((result) => result.outcome === "WON")).toHaveLength(40);
+    expect(await saleOrderCount(sale.id)).toBe(100);
+    // A first-wave winner cannot win again after the rebuild: the per-user count came back from MySQL too.
+    await expect(reserveAs(buyers[0]!.id, sale.id)).resolves.toEqual({ outcome: "LIMIT_REACHED" });
+    expect((await reconcileSale(deps, sale.id, { repair: false })).drift).toBe(0);
+  });
+
+  it("fails closed with SERVICE_UNAVAILABLE when Redis is down, and writes nothing", async () => {
+    const sale = await newSale({ opensAt: OPENS_AT, quantity: 5 });
+    const [buyer] = await createUsers(db, 1);
+    const noRedis = await startTestServer({ deps: { db, clock, redis: new Redis(createTcpRequester("redis://127.0.0.1:1", { connectTimeoutMs: 300 })) } });
+    try {
+      await expect(reserveAs(buyer!.id, sale.id, crypto.randomUUID(), createTestClient(noRedis.url))).rejects.toMatchObject({ data: { code: "SERVICE_UNAVAILABLE", httpStatus: 503 } });
+      expect(await saleOrderCount(sale.id)).toBe(0);
+    } finally {
+      await noRedis.close();
+    }
+  });
+
+  it("compensates when MySQL cannot take the order: no phantom win, the unit stays available", async () => {
+    const sale = await newSale({ opensAt: OPENS_AT, quantity: 1 });
+    const [buyer, later] = await createUsers(db, 2);
+    const deadDb = createPrismaClient("mysql://root@127.0.0.1:1/flashmart", 1);
+    const noMysql = await startTestServer({ deps: { db: deadDb, clock, redis } });
+    await readSaleStatus(deps, sale.id);
+    try {
+      await expect(reserveAs(buyer!.id, sale.id, crypto.randomUUID(), createTestClient(noMysql.url))).rejects.toMatchObject({ data: { code: "SERVICE_UNAVAILABLE" } });
+    } finally {
+      await noMysql.close();
+      await deadDb.$disconnect();
+    }
+    expect(await readSaleStatus(deps, sale.id)).toMatchObject({ held: 0, available: 1 });
+    await expect(reserveAs(later!.id, sale.id)).resolves.toMatchObject({ outcome: "WON" });
+  });
+});
+
+describe("the reserve fast path", () => {
+  it("answers exactly like tRPC's own adapter, for results and for errors", async () => {
+    const sale = await newSale({ opensAt: new Date(OPENS_AT.getTime() + 3_600_000), quantity: 5 });
+    const [buyer] = await createUsers(db, 1);
+    const { token } = issuePurchaseToken({ userId: buyer!.id, saleId: sale.id }, clock.now().getTime());
+    const call = async (url: string, body: unknown) => {
+      const response = await fetch(`${server.url}${url}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      // Stacks (present outside production only) differ by call site; everything else must match.
+      const text = (await response.text()).replace(/"stack":"(?:[^"\\]|\\.)*"/g, '"stack":"…"');
+      return { status: response.status, body: JSON.parse(text) as unknown };
+    };
+    const notOpen = { json: { saleId: sale.id, idempotencyKey: "fast-path-check-1", purchaseToken: token } };
+    const invalid = { json: { saleId: sale.id, idempotencyKey: "short", purchaseToken: token } };
+
+    for (const input of [notOpen, invalid]) {
+      const fast = await call("/api/trpc/sale.reserve?batch=1", { 0: input });
+      // A two-procedure batch cannot take the fast path, so this is tRPC's standard adapter.
+      const standard = await call("/api/trpc/sale.reserve,system.noop?batch=1", { 0: input, 1: {} });
+      expect(fast.body).toEqual([(standard.body as unknown[])[0]]);
+    }
+    expect((await call("/api/trpc/sale.reserve", invalid)).status).toBe(400);
+  });
+});
+
+describe("sale.status", () => {
+  it("answers single and batched GETs with the live counters and the server's clock", async () => {
+    const sale = await newSale({ opensAt: new Date(OPENS_AT.getTime() + 60_000), quantity: 7 });
+    const input = encodeURIComponent(JSON.stringify({ json: { id: sale.id } }));
+    const batchedInput = encodeURIComponent(JSON.stringify({ 0: { json: { id: sale.id } } }));
+
+    const single = (await (await fetch(`${server.url}/api/trpc/sale.status?input=${input}`)).json()) as { result: { data: { json: Record<string, unknown> } } };
+    const batched = (await (await fetch(`${server.url}/api/trpc/sale.status?batch=1&input=${batchedInput}`)).json()) as Array<{ result: { data: { json: Record<string, unknown> } } }>;
+
+    for (const status of [single.result.data.json, batched[0]!.result.data.json]) {
+      expect(status).toMatchObject({ quantity: 7, available: 7, sold: 0, held: 0, phase: "UPCOMING", serverNow: clock.now().getTime() });
+    }
+    await expect(client.sale.status.query({ id: sale.id })).resolves.toMatchObject({ phase: "UPCOMING" });
+  });
+});

@@ -1,0 +1,69 @@
+import type { Redis } from "@upstash/redis";
+
+import type { Clock } from "~/server/clock.ts";
+import type { Db } from "~/server/db.ts";
+import { countSaleOrders } from "~/server/domain/admin/sales/count-sale-orders.ts";
+import { DomainError } from "~/server/domain/errors.ts";
+import { getQueueStats } from "~/server/domain/sales/get-queue-stats.ts";
+import { salePhase } from "~/server/domain/sales/get-sale.ts";
+import { readSaleTimeline } from "~/server/domain/sales/read-sale-timeline.ts";
+import { reconcileSale } from "~/server/domain/sales/reconcile-sale.ts";
+import { readSaleStatus } from "~/server/domain/sales/sale-state.ts";
+import { saleSelect } from "~/server/domain/sales/select.ts";
+
+type Deps = { db: Db; redis: Redis; clock: Clock };
+
+/** How much of the per-second timeline the live charts show. */
+export const MONITOR_WINDOW_MS = 2 * 60_000;
+
+/**
+ * Everything the live monitor shows, in one call so the page polls one request every second or two:
+ * live counters from Redis (uncached: admins need the current figure, not the storefront's half-second cache),
+ * order counts from MySQL, the last two minutes of attempts/wins per second, the waiting room, and the
+ * Redis↔MySQL drift measured without repairing anything (repair is the explicit "reconcile now").
+ */
+export async function getSaleMonitor(deps: Deps, input: { id: number }) {
+  const sale = await deps.db.sale.findUnique({ where: { id: input.id }, select: saleSelect });
+  if (!sale) throw new DomainError("NOT_FOUND", "세일을 찾을 수 없습니다.");
+
+  // The live read first: if Redis lost the sale's keys it rebuilds them once, before the parallel reads below.
+  const live = await readSaleStatus(deps, sale.id);
+  const now = deps.clock.now();
+  const nowMs = now.getTime();
+  const [orders, timeline, reconciliation, queue] = await Promise.all([
+    countSaleOrders(deps.db, sale.id),
+    readSaleTimeline(deps, { saleId: sale.id, fromMs: nowMs - MONITOR_WINDOW_MS, toMs: nowMs }),
+    reconcileSale(deps, sale.id, { repair: false }),
+    sale.waitingRoomEnabled ? getQueueStats(deps, sale.id) : Promise.resolve({ isEnabled: false as const }),
+  ]);
+
+  // The current second is still filling up; the last complete one is the honest "per second" figure.
+  const lastComplete = timeline.at(-2) ?? timeline.at(-1);
+  const total = live.sold + live.held + live.available;
+
+  return {
+    sale,
+    phase: salePhase(sale, live, now),
+    serverNow: now,
+    counts: {
+      quantity: live.quantity,
+      remaining: live.available,
+      held: live.held,
+      sold: live.sold,
+      expired: orders.EXPIRED,
+      cancelled: orders.CANCELLED,
+      returned: orders.RETURNED,
+      paidInDb: orders.sold,
+    },
+    invariant: { sold: live.sold, held: live.held, available: live.available, total, quantity: live.quantity, isHeld: total === live.quantity },
+    rates: { attemptsPerSecond: lastComplete?.attempts ?? 0, winsPerSecond: lastComplete?.wins ?? 0 },
+    timeline: timeline.map((point) => ({ second: point.second, attempts: point.attempts, wins: point.wins })),
+    drift: {
+      count: reconciliation.drift,
+      mysql: reconciliation.mysql,
+      redis: reconciliation.redis,
+      isInvariantHeld: reconciliation.isInvariantHeld,
+    },
+    queue,
+  };
+}

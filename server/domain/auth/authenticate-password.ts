@@ -1,0 +1,30 @@
+import type { Redis } from "@upstash/redis";
+
+import { emailBlindIndex } from "~/server/crypto/pii.ts";
+import type { Db } from "~/server/db.ts";
+import { accountRateLimits } from "~/server/domain/accounts/rate-limits.ts";
+import { verifyCredentials, type CredentialsInput, type VerifyCredentialsResult } from "~/server/domain/auth/verify-credentials.ts";
+import { consumeRateLimit, resetRateLimit } from "~/server/rate-limit.ts";
+
+export type AuthenticatePasswordResult = VerifyCredentialsResult | { ok: false; reason: "RATE_LIMITED"; retryAfterS: number };
+
+/**
+ * A login attempt as Auth.js's authorize() runs it: rate limits first (per client IP, then per account), then the
+ * credential check. Every attempt takes a token, so parallel guesses cannot outrun the limit; a successful login
+ * refills the account's bucket, so it counts failures since the last success.
+ */
+export async function authenticatePassword(
+  deps: { db: Db; redis: Redis },
+  input: CredentialsInput & { ip: string },
+): Promise<AuthenticatePasswordResult> {
+  const accountId = emailBlindIndex(input.email);
+
+  const byIp = await consumeRateLimit(deps.redis, accountRateLimits.loginIp, input.ip);
+  if (!byIp.success) return { ok: false, reason: "RATE_LIMITED", retryAfterS: byIp.retryAfterS };
+  const byAccount = await consumeRateLimit(deps.redis, accountRateLimits.loginEmail, accountId);
+  if (!byAccount.success) return { ok: false, reason: "RATE_LIMITED", retryAfterS: byAccount.retryAfterS };
+
+  const result = await verifyCredentials(deps, input);
+  if (result.ok) await resetRateLimit(deps.redis, accountRateLimits.loginEmail, accountId);
+  return result;
+}

@@ -1,0 +1,57 @@
+import type { Redis } from "@upstash/redis";
+
+import type { Clock } from "~/server/clock.ts";
+import type { Db } from "~/server/db.ts";
+import { ORDER_EVENTS } from "~/server/domain/orders/order-events.ts";
+import { refundPaymentSoon } from "~/server/domain/orders/refund-payment.ts";
+import { releaseOrderUnits, syncSaleOrderAfterCommit } from "~/server/domain/orders/release-order-units.ts";
+import { releasableOrderSelect } from "~/server/domain/orders/select.ts";
+import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
+import type { PaymentGateway } from "~/server/payments/types.ts";
+
+type Deps = { db: Db; redis: Redis; clock: Clock; payments?: PaymentGateway };
+
+/**
+ * RETURN_REQUESTED → RETURNED when the return is due (the item has come back): units return to stock and the
+ * payment is refunded. Same guarantees as expiry: one compare-and-set including stockReleasedAt, the refund queued in
+ * the outbox in the same transaction and then tried at once.
+ */
+export async function completeReturn(deps: Deps, input: { orderId: string }) {
+  const now = deps.clock.now();
+  const outcome = await deps.db.$transaction(async (tx) => {
+    const order = await tx.order.findUnique({ where: { id: input.orderId }, select: { ...releasableOrderSelect, dueAt: true } });
+    if (!order || order.status !== "RETURN_REQUESTED" || !order.dueAt || order.dueAt > now) return null;
+
+    const { count } = await tx.order.updateMany({
+      where: { id: order.id, status: "RETURN_REQUESTED", dueAt: order.dueAt, stockReleasedAt: null },
+      data: { status: "RETURNED", returnedAt: order.dueAt, dueAt: null, stockReleasedAt: now },
+    });
+    if (count === 0) return null;
+
+    await releaseOrderUnits(tx, order, { wasPaid: true });
+    const payment = await tx.payment.findFirst({ where: { orderId: order.id, status: "APPROVED" }, orderBy: { id: "desc" }, select: { id: true } });
+    if (payment) await enqueueEvent(tx, ORDER_EVENTS.refundRequested, { orderId: order.id, paymentId: payment.id });
+    await enqueueEvent(tx, ORDER_EVENTS.returned, { orderId: order.id });
+    return { order, paymentId: payment?.id ?? null };
+  });
+  if (!outcome) return false;
+
+  await syncSaleOrderAfterCommit(deps, outcome.order, "released");
+  await refundPaymentSoon(deps, outcome.paymentId);
+  return true;
+}
+
+/** Due operation "complete-order-returns". */
+export async function completeDueReturns(deps: Deps, options: { batchSize?: number } = {}) {
+  const due = await deps.db.order.findMany({
+    where: { status: "RETURN_REQUESTED", dueAt: { lte: deps.clock.now() } },
+    orderBy: { dueAt: "asc" },
+    take: options.batchSize ?? 500,
+    select: { id: true },
+  });
+  let processed = 0;
+  for (const order of due) {
+    if (await completeReturn(deps, { orderId: order.id })) processed += 1;
+  }
+  return { processed };
+}

@@ -1,0 +1,72 @@
+import { z } from "zod";
+
+import type { Clock } from "~/server/clock.ts";
+import { decryptPii } from "~/server/crypto/pii.ts";
+import type { Db } from "~/server/db.ts";
+import { DomainError } from "~/server/domain/errors.ts";
+import { CANCELLABLE_STATUSES } from "~/server/domain/orders/cancel-order.ts";
+import { orderDetailSelect } from "~/server/domain/orders/select.ts";
+import type { Prisma } from "~/server/generated/prisma/client.ts";
+
+export const getOrderInput = z.object({ id: z.string().min(1).max(32) });
+export type GetOrderInput = z.infer<typeof getOrderInput>;
+
+type OrderRow = Prisma.OrderGetPayload<{ select: typeof orderDetailSelect }>;
+
+export type TimelineStep = "PLACED" | "PAID" | "SHIPPING" | "DELIVERED" | "CONFIRMED" | "EXPIRED" | "CANCELLED" | "RETURN_REQUESTED" | "RETURNED" | "REFUNDED";
+
+function timeline(order: OrderRow, refundedAt: Date | null) {
+  const steps: Array<{ step: TimelineStep; at: Date | null }> = [
+    { step: "PLACED", at: order.createdAt },
+    { step: "PAID", at: order.paidAt },
+    { step: "SHIPPING", at: order.shippedAt },
+    { step: "DELIVERED", at: order.deliveredAt },
+    { step: "RETURN_REQUESTED", at: order.returnRequestedAt },
+    { step: "RETURNED", at: order.returnedAt },
+    { step: "CONFIRMED", at: order.confirmedAt },
+    { step: "EXPIRED", at: order.expiredAt },
+    { step: "CANCELLED", at: order.cancelledAt },
+    { step: "REFUNDED", at: refundedAt },
+  ];
+  return steps.filter((entry): entry is { step: TimelineStep; at: Date } => entry.at !== null).sort((a, b) => a.at.getTime() - b.at.getTime());
+}
+
+function shippingAddress(order: OrderRow) {
+  if (!order.recipientEnc || !order.phoneEnc || !order.postalCodeEnc || !order.address1Enc) return null;
+  return {
+    recipient: decryptPii(order.recipientEnc),
+    phone: decryptPii(order.phoneEnc),
+    postalCode: decryptPii(order.postalCodeEnc),
+    address1: decryptPii(order.address1Enc),
+    address2: order.address2Enc ? decryptPii(order.address2Enc) : null,
+  };
+}
+
+/**
+ * One of the caller's orders, with its timeline and what the buyer may do now. Someone else's order answers
+ * NOT_FOUND, exactly like a missing one. The allowed actions are computed here with the server clock, so the page
+ * shows a button only when the matching operation would accept it.
+ */
+export async function getOrder(deps: { db: Db; clock: Clock }, input: GetOrderInput & { userId: string }) {
+  const order = await deps.db.order.findFirst({ where: { id: input.id, userId: input.userId }, select: orderDetailSelect });
+  if (!order) throw new DomainError("NOT_FOUND", "주문을 찾을 수 없습니다.");
+
+  const now = deps.clock.now();
+  const approved = order.payments.find((payment) => payment.status === "APPROVED" || payment.status === "REFUNDED");
+  const refunded = order.payments.find((payment) => payment.status === "REFUNDED" && payment.approvedAt !== null);
+  const isRefundDue = order.status === "CANCELLED" || order.status === "RETURNED";
+  const { recipientEnc: _recipient, phoneEnc: _phone, postalCodeEnc: _postal, address1Enc: _address1, address2Enc: _address2, payments, ...rest } = order;
+
+  return {
+    ...rest,
+    shippingAddress: shippingAddress(order),
+    payments: payments.map((payment) => ({ id: payment.id, status: payment.status, amount: payment.amount, failureMessage: payment.failureMessage, createdAt: payment.createdAt })),
+    timeline: timeline(order, refunded?.refundedAt ?? null),
+    refund: approved && isRefundDue ? { amount: approved.amount, refundedAt: refunded?.refundedAt ?? null } : null,
+    canPay: order.status === "PENDING_PAYMENT" && order.paymentDueAt > now,
+    canCancel: CANCELLABLE_STATUSES.includes(order.status),
+    canRequestReturn: order.status === "DELIVERED" && order.dueAt !== null && order.dueAt > now,
+    returnDeadline: order.status === "DELIVERED" ? order.dueAt : null,
+    serverTime: now,
+  };
+}

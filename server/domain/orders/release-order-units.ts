@@ -1,0 +1,44 @@
+import type { Redis } from "@upstash/redis";
+
+import { recordSaleUnitReturned, syncSaleOrderToRedis, type SaleOrderChange } from "~/server/domain/sales/sale-order-hooks.ts";
+import type { Prisma } from "~/server/generated/prisma/client.ts";
+import { logger } from "~/server/logger.ts";
+
+type Tx = Prisma.TransactionClient;
+type ReleasableOrder = { id: string; saleId: number | null; items: { productId: number; quantity: number }[] };
+
+/**
+ * Gives an order's units back, inside the transaction whose compare-and-set moved the order out of a holding status
+ * and set stockReleasedAt: the caller's guard is what makes this run at most once per order.
+ * Regular orders return Product.stock (and a sold-out product becomes buyable again); flash-sale orders keep their
+ * stock in the sale, so only the sale's counters move. Rows are touched in product id order, the same order
+ * placeOrder locks them in, so concurrent checkouts and releases cannot deadlock.
+ */
+export async function releaseOrderUnits(tx: Tx, order: ReleasableOrder, options: { wasPaid: boolean }) {
+  if (order.saleId !== null) {
+    await recordSaleUnitReturned(tx, { id: order.id, saleId: order.saleId, wasPaid: options.wasPaid });
+    return;
+  }
+  const items = [...order.items].sort((a, b) => a.productId - b.productId);
+  for (const item of items) {
+    await tx.product.update({ where: { id: item.productId }, data: { stock: { increment: item.quantity } } });
+    await tx.product.updateMany({ where: { id: item.productId, status: "SOLD_OUT", stock: { gt: 0 } }, data: { status: "AVAILABLE" } });
+  }
+}
+
+/**
+ * After a sale order's change has committed, tell Redis. Best effort by design (the hook's contract): a failure is
+ * logged and the sale's reconciliation repairs Redis from MySQL, so the caller's committed change stands.
+ */
+export async function syncSaleOrderAfterCommit(
+  deps: { redis: Redis },
+  order: { id: string; saleId: number | null; userId: string },
+  change: SaleOrderChange,
+) {
+  if (order.saleId === null) return;
+  try {
+    await syncSaleOrderToRedis(deps, { id: order.id, saleId: order.saleId, userId: order.userId }, change);
+  } catch (error) {
+    logger.error({ orderId: order.id, saleId: order.saleId, change, err: error }, "sale order sync to Redis failed; reconciliation will repair it");
+  }
+}

@@ -1,0 +1,7 @@
+import type { Db } from "~/server/db.ts";
+import { categorySelect } from "~/server/domain/products/select.ts";
+
+/** Every category, for the catalog filter. A few dozen rows at most, so no paging. */
+export async function listCategories(deps: { db: Db }) {
+  return deps.db.category.findMany({ orderBy: [{ name: "asc" }, { id: "asc" }], select: categorySelect });
+}

@@ -1,0 +1,138 @@
+import type { Redis } from "@upstash/redis";
+import { z } from "zod";
+
+import type { Clock } from "~/server/clock.ts";
+import type { Db } from "~/server/db.ts";
+import { DomainError } from "~/server/domain/errors.ts";
+import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
+import { refreshSaleMeta } from "~/server/domain/sales/sale-state.ts";
+import { saleSelect } from "~/server/domain/sales/select.ts";
+
+type Deps = { db: Db; redis: Redis; clock: Clock };
+
+const saleFields = {
+  salePrice: z.number().int().min(100).max(100_000_000),
+  quantity: z.number().int().min(1).max(1_000_000),
+  opensAt: z.coerce.date(),
+  closesAt: z.coerce.date().nullable().optional(),
+  perUserLimit: z.number().int().min(1).max(10).default(1),
+  holdMinutes: z.number().int().min(1).max(60).default(10),
+};
+
+const waitingRoomFields = {
+  waitingRoomEnabled: z.boolean(),
+  fairnessMode: z.enum(["FIFO", "SHUFFLE_AT_OPEN", "RAFFLE"]),
+  admissionMode: z.enum(["RATE", "AUTO"]),
+  admissionRatePerMinute: z.number().int().min(1).max(1_000_000),
+  overbookingPercent: z.number().int().min(100).max(300),
+  queueOpensMinutesBefore: z.number().int().min(0).max(24 * 60),
+};
+
+export const createSaleInput = z
+  .object({ productId: z.number().int().positive(), ...saleFields, ...z.object(waitingRoomFields).partial().shape })
+  .refine((sale) => !sale.closesAt || sale.closesAt > sale.opensAt, { path: ["closesAt"], message: "종료 시각은 시작 시각 이후여야 합니다." });
+export type CreateSaleInput = z.infer<typeof createSaleInput>;
+
+export const updateSaleInput = z.object({
+  id: z.number().int().positive(),
+  data: z
+    .object({
+      salePrice: saleFields.salePrice,
+      quantity: saleFields.quantity,
+      opensAt: saleFields.opensAt,
+      closesAt: saleFields.closesAt,
+      perUserLimit: z.number().int().min(1).max(10),
+      holdMinutes: z.number().int().min(1).max(60),
+      ...waitingRoomFields,
+    })
+    .partial(),
+});
+export type UpdateSaleInput = z.infer<typeof updateSaleInput>;
+
+export const saleIdInput = z.object({ id: z.number().int().positive().max(2_147_483_647) });
+
+/** Schedules a sale. The open time must be in the future; units are a separate allotment, not the product's stock. */
+export async function createSale(deps: Deps, input: CreateSaleInput) {
+  const now = deps.clock.now();
+  if (input.opensAt <= now) throw new DomainError("INVALID_STATE", "시작 시각은 현재 이후여야 합니다.");
+  const product = await deps.db.product.findUnique({ where: { id: input.productId }, select: { status: true } });
+  if (!product || product.status === "DISCONTINUED") throw new DomainError("NOT_FOUND", "상품을 찾을 수 없습니다.");
+
+  const sale = await deps.db.$transaction(async (tx) => {
+    const created = await tx.sale.create({
+      data: {
+        productId: input.productId,
+        salePrice: input.salePrice,
+        quantity: input.quantity,
+        opensAt: input.opensAt,
+        closesAt: input.closesAt ?? null,
+        perUserLimit: input.perUserLimit,
+        holdMinutes: input.holdMinutes,
+        waitingRoomEnabled: input.waitingRoomEnabled,
+        fairnessMode: input.fairnessMode,
+        admissionMode: input.admissionMode,
+        admissionRatePerMinute: input.admissionRatePerMinute,
+        overbookingPercent: input.overbookingPercent,
+        queueOpensMinutesBefore: input.queueOpensMinutesBefore,
+      },
+      select: saleSelect,
+    });
+    await enqueueEvent(tx, "shop/sale.scheduled", { saleId: created.id, opensAt: created.opensAt.toISOString() });
+    return created;
+  });
+  return sale;
+}
+
+/** Edits are allowed only while the sale is scheduled and not yet open: buyers must never see the rules change. */
+export async function updateSale(deps: Deps, input: UpdateSaleInput) {
+  const now = deps.clock.now();
+  const current = await deps.db.sale.findUnique({ where: { id: input.id }, select: { state: true, opensAt: true, closesAt: true } });
+  if (!current) throw new DomainError("NOT_FOUND", "세일을 찾을 수 없습니다.");
+  if (current.state !== "SCHEDULED" || current.opensAt <= now) throw new DomainError("INVALID_STATE", "시작된 세일은 수정할 수 없습니다.");
+  const opensAt = input.data.opensAt ?? current.opensAt;
+  const closesAt = input.data.closesAt === undefined ? current.closesAt : input.data.closesAt;
+  if (opensAt <= now) throw new DomainError("INVALID_STATE", "시작 시각은 현재 이후여야 합니다.");
+  if (closesAt && closesAt <= opensAt) throw new DomainError("INVALID_STATE", "종료 시각은 시작 시각 이후여야 합니다.");
+
+  const sale = await deps.db.$transaction(async (tx) => {
+    // The compare-and-set on state and open time refuses an edit that races the sale's opening.
+    const { count } = await tx.sale.updateMany({ where: { id: input.id, state: "SCHEDULED", opensAt: { gt: now } }, data: { ...input.data, closesAt } });
+    if (count === 0) throw new DomainError("INVALID_STATE", "시작된 세일은 수정할 수 없습니다.");
+    if (input.data.opensAt) await enqueueEvent(tx, "shop/sale.scheduled", { saleId: input.id, opensAt: opensAt.toISOString() });
+    return tx.sale.findUniqueOrThrow({ where: { id: input.id }, select: saleSelect });
+  });
+  await refreshSaleMeta(deps, input.id);
+  return sale;
+}
+
+async function transitionSale(deps: Deps, id: number, from: Array<"SCHEDULED" | "OPEN" | "PAUSED" | "SOLD_OUT">, to: "SCHEDULED" | "OPEN" | "PAUSED" | "CLOSED", message: string) {
+  const { count } = await deps.db.sale.updateMany({ where: { id, state: { in: from } }, data: { state: to } });
+  if (count === 0) {
+    const exists = await deps.db.sale.count({ where: { id } });
+    if (!exists) throw new DomainError("NOT_FOUND", "세일을 찾을 수 없습니다.");
+    throw new DomainError("INVALID_STATE", message);
+  }
+  // Redis enforces pause/close on the hot path; MySQL has already committed, so a failed refresh is retried by
+  // reconciliation and a missing key is rebuilt from MySQL with the new state.
+  await refreshSaleMeta(deps, id);
+  return deps.db.sale.findUniqueOrThrow({ where: { id }, select: saleSelect });
+}
+
+export function pauseSale(deps: Deps, input: { id: number }) {
+  return transitionSale(deps, input.id, ["SCHEDULED", "OPEN", "SOLD_OUT"], "PAUSED", "진행 중이거나 예정된 세일만 일시 중지할 수 있습니다.");
+}
+
+/** Resuming before the open time puts the sale back to SCHEDULED; the open time itself still gates buying. */
+export async function resumeSale(deps: Deps, input: { id: number }) {
+  const sale = await deps.db.sale.findUnique({ where: { id: input.id }, select: { opensAt: true } });
+  const to = sale && sale.opensAt > deps.clock.now() ? "SCHEDULED" : "OPEN";
+  return transitionSale(deps, input.id, ["PAUSED"], to, "일시 중지된 세일만 재개할 수 있습니다.");
+}
+
+export function closeSale(deps: Deps, input: { id: number }) {
+  return transitionSale(deps, input.id, ["SCHEDULED", "OPEN", "PAUSED", "SOLD_OUT"], "CLOSED", "이미 종료된 세일입니다.");
+}
+
+export function listSalesForAdmin(deps: { db: Db }) {
+  return deps.db.sale.findMany({ orderBy: [{ opensAt: "desc" }, { id: "desc" }], take: 100, select: saleSelect });
+}

@@ -1,0 +1,34 @@
+import type { Redis } from "@upstash/redis";
+
+import { saleKeys, timelineKey } from "~/server/domain/sales/keys.ts";
+
+export type TimelinePoint = { second: number; attempts: number; wins: number; admitted: number };
+
+/**
+ * Attempts, wins and waiting-room admissions per second between two instants, from the per-minute hashes the reservation script increments.
+ * Seconds without traffic are returned as zeros so charts have a continuous axis. Redis keeps two hours of it.
+ */
+export async function readSaleTimeline(deps: { redis: Redis }, input: { saleId: number; fromMs: number; toMs: number }): Promise<TimelinePoint[]> {
+  const keys = saleKeys(input.saleId);
+  const firstMinute = Math.floor(input.fromMs / 60_000);
+  const lastMinute = Math.floor(input.toMs / 60_000);
+  const minutes = Array.from({ length: Math.max(0, lastMinute - firstMinute + 1) }, (_, index) => firstMinute + index).slice(-180);
+  if (minutes.length === 0) return [];
+
+  const pipeline = deps.redis.pipeline();
+  for (const minute of minutes) pipeline.hgetall(timelineKey(keys, minute));
+  const hashes = await pipeline.exec<Array<Record<string, number | string> | null>>();
+
+  const points: TimelinePoint[] = [];
+  const fromSecond = Math.floor(input.fromMs / 1000);
+  const toSecond = Math.floor(input.toMs / 1000);
+  minutes.forEach((minute, index) => {
+    const hash = hashes[index] ?? {};
+    for (let offset = 0; offset < 60; offset += 1) {
+      const second = minute * 60 + offset;
+      if (second < fromSecond || second > toSecond) continue;
+      points.push({ second: second * 1000, attempts: Number(hash[`a${offset}`] ?? 0), wins: Number(hash[`w${offset}`] ?? 0), admitted: Number(hash[`d${offset}`] ?? 0) });
+    }
+  });
+  return points;
+}

@@ -1,0 +1,161 @@
+import type { Redis } from "@upstash/redis";
+
+import type { Clock } from "~/server/clock.ts";
+import type { Db } from "~/server/db.ts";
+import { saleKeys, saleScriptKeys } from "~/server/domain/sales/keys.ts";
+import { HOLD_GRACE_MS } from "~/server/domain/sales/sale-config.ts";
+import { computeSaleStateFromDb, rebuildSaleState } from "~/server/domain/sales/sale-state.ts";
+import { APPLY_SALE_FIXES_LUA, runSaleScript } from "~/server/domain/sales/scripts.ts";
+import { logger } from "~/server/logger.ts";
+
+type Deps = { db: Db; redis: Redis; clock: Clock };
+
+/**
+ * A hold younger than this may be a reservation whose MySQL write is still in flight: it is in Redis but not yet in
+ * the database snapshot, and must not be "repaired" away.
+ */
+const IN_FLIGHT_WINDOW_MS = 10_000;
+
+type Drift = {
+  soldDelta: number;
+  holdsMissingInRedis: Array<[string, string, number]>;
+  holdsUnknownToDb: string[];
+  userCounts: Record<string, number>;
+};
+
+async function readRedisState(redis: Redis, saleId: number) {
+  const keys = saleKeys(saleId);
+  const [meta, holds, holders, users] = await redis
+    .pipeline()
+    .hgetall<Record<string, string | number>>(keys.meta)
+    .zrange<string[]>(keys.holds, 0, -1, { withScores: true })
+    .hgetall<Record<string, string>>(keys.holders)
+    .hgetall<Record<string, string | number>>(keys.users)
+    .exec<[Record<string, string | number> | null, string[], Record<string, string> | null, Record<string, string | number> | null]>();
+  if (!meta) return null;
+  const holdDeadlines = new Map<string, number>();
+  for (let index = 0; index + 1 < holds.length; index += 2) holdDeadlines.set(String(holds[index]), Number(holds[index + 1]));
+  const userUnits = Object.fromEntries(Object.entries(users ?? {}).map(([userId, count]) => [userId, Number(count)]));
+  return { sold: Number(meta.sold ?? 0), quantity: Number(meta.quantity ?? 0), holdDeadlines, holders: holders ?? {}, userUnits };
+}
+
+async function measureDrift(deps: Deps, saleId: number) {
+  const nowMs = deps.clock.now().getTime();
+  const db = await computeSaleStateFromDb(deps, saleId);
+  const redis = await readRedisState(deps.redis, saleId);
+  if (!redis) return { db, redis, drift: null };
+
+  const activeInRedis = [...redis.holdDeadlines].filter(([, deadline]) => deadline + HOLD_GRACE_MS > nowMs);
+  const dbHoldIds = new Set(db.holds.map(([orderId]) => orderId));
+  const holdMs = db.meta.holdMs;
+  const holdsUnknownToDb = activeInRedis
+    .filter(([orderId, deadline]) => !dbHoldIds.has(orderId) && nowMs - (deadline - holdMs) > IN_FLIGHT_WINDOW_MS)
+    .map(([orderId]) => orderId);
+  const holdsMissingInRedis = db.holds.filter(([orderId]) => !redis.holdDeadlines.has(orderId));
+
+  // Users whose Redis count differs, ignoring anyone with an in-flight hold (their DB count lags by design).
+  const inFlightUsers = new Set(
+    activeInRedis.filter(([orderId, deadline]) => !dbHoldIds.has(orderId) && nowMs - (deadline - holdMs) <= IN_FLIGHT_WINDOW_MS).map(([orderId]) => redis.holders[orderId]),
+  );
+  const userCounts: Record<string, number> = {};
+  for (const userId of new Set([...Object.keys(db.userUnits), ...Object.keys(redis.userUnits)])) {
+    if (inFlightUsers.has(userId)) continue;
+    const expected = db.userUnits[userId] ?? 0;
+    if ((redis.userUnits[userId] ?? 0) !== expected) userCounts[userId] = expected;
+  }
+
+  const drift: Drift = { soldDelta: db.meta.sold - redis.sold, holdsMissingInRedis, holdsUnknownToDb, userCounts };
+  return { db, redis, drift };
+}
+
+function driftSize(drift: Drift | null) {
+  if (!drift) return 0;
+  return Math.abs(drift.soldDelta) + drift.holdsMissingInRedis.length + drift.holdsUnknownToDb.length + Object.keys(drift.userCounts).length;
+}
+
+/** Keeps only the fixes seen in both readings: a difference caused by a request in flight disappears by the second. */
+function stableDrift(first: Drift, second: Drift): Drift {
+  const firstMissing = new Set(first.holdsMissingInRedis.map(([orderId]) => orderId));
+  const firstUnknown = new Set(first.holdsUnknownToDb);
+  return {
+    soldDelta: first.soldDelta === second.soldDelta ? second.soldDelta : 0,
+    holdsMissingInRedis: second.holdsMissingInRedis.filter(([orderId]) => firstMissing.has(orderId)),
+    holdsUnknownToDb: second.holdsUnknownToDb.filter((orderId) => firstUnknown.has(orderId)),
+    userCounts: Object.fromEntries(Object.entries(second.userCounts).filter(([userId, count]) => first.userCounts[userId] === count)),
+  };
+}
+
+export type SaleReconciliation = {
+  saleId: number;
+  quantity: number;
+  mysql: { sold: number; held: number; soldCountColumn: number };
+  redis: { sold: number; held: number; available: number } | null;
+  /** How many facts differed between Redis and MySQL (0 = in agreement). */
+  drift: number;
+  repaired: number;
+  rebuilt: boolean;
+  /** sold + held + available = quantity, checked on the Redis side. */
+  isInvariantHeld: boolean;
+};
+
+/**
+ * Recomputes a sale's state from MySQL, reports how far Redis has drifted, and (unless repair is off) repairs the
+ * drift that is stable across two readings. Missing keys are rebuilt. Runs at open, periodically, and on demand.
+ */
+export async function reconcileSale(deps: Deps, saleId: number, options: { repair?: boolean; settleMs?: number } = {}): Promise<SaleReconciliation> {
+  const repair = options.repair ?? true;
+  let first = await measureDrift(deps, saleId);
+  let rebuilt = false;
+  if (!first.redis) {
+    rebuilt = (await rebuildSaleState(deps, saleId)).rebuilt;
+    first = await measureDrift(deps, saleId);
+  }
+
+  const drift = driftSize(first.drift);
+  let repaired = 0;
+  if (repair && first.drift && drift > 0) {
+    await new Promise((resolve) => setTimeout(resolve, options.settleMs ?? 300));
+    const second = await measureDrift(deps, saleId);
+    if (second.drift) {
+      const fixes = stableDrift(first.drift, second.drift);
+      repaired = driftSize(fixes);
+      if (repaired > 0) {
+        await runSaleScript(deps.redis, APPLY_SALE_FIXES_LUA, saleScriptKeys(saleKeys(saleId)), [
+          String(fixes.soldDelta),
+          JSON.stringify(fixes.holdsMissingInRedis),
+          JSON.stringify(fixes.holdsUnknownToDb),
+          JSON.stringify(fixes.userCounts),
+        ]);
+        logger.warn({ saleId, fixes: { soldDelta: fixes.soldDelta, added: fixes.holdsMissingInRedis.length, removed: fixes.holdsUnknownToDb.length, users: Object.keys(fixes.userCounts).length } }, "sale drift repaired");
+      }
+    }
+  }
+
+  const after = repaired > 0 ? await measureDrift(deps, saleId) : first;
+  const nowMs = deps.clock.now().getTime();
+  const redisHeld = after.redis ? [...after.redis.holdDeadlines.values()].filter((deadline) => deadline + HOLD_GRACE_MS > nowMs).length : 0;
+  const redisView = after.redis
+    ? { sold: after.redis.sold, held: redisHeld, available: Math.max(0, after.redis.quantity - after.redis.sold - redisHeld) }
+    : null;
+  return {
+    saleId,
+    quantity: after.db.meta.quantity,
+    mysql: { sold: after.db.meta.sold, held: after.db.holds.length, soldCountColumn: after.db.soldCountColumn },
+    redis: redisView,
+    drift,
+    repaired,
+    rebuilt,
+    isInvariantHeld: redisView ? redisView.sold + redisView.held + redisView.available === after.db.meta.quantity : false,
+  };
+}
+
+/** The due-work operation: reconcile every sale that is live (open, paused or sold out but still holding). */
+export async function reconcileLiveSales(deps: Deps) {
+  const sales = await deps.db.sale.findMany({ where: { state: { in: ["OPEN", "PAUSED", "SOLD_OUT"] } }, select: { id: true } });
+  let processed = 0;
+  for (const sale of sales) {
+    const result = await reconcileSale(deps, sale.id);
+    processed += result.repaired + (result.rebuilt ? 1 : 0);
+  }
+  return { processed };
+}

@@ -1,0 +1,52 @@
+import type { Redis } from "@upstash/redis";
+import { z } from "zod";
+
+import type { Clock } from "~/server/clock.ts";
+import type { Db } from "~/server/db.ts";
+import { DomainError } from "~/server/domain/errors.ts";
+import { verifyAdmissionPass, verifyPurchaseToken } from "~/server/domain/sales/purchase-token.ts";
+import { reserveUnit, type ReserveUnitInput } from "~/server/domain/sales/reserve-unit.ts";
+import { reserveUnitBaseline } from "~/server/domain/sales/reserve-unit-baseline.ts";
+import { getQueueStatus } from "~/server/domain/sales/waiting-room.ts";
+import { env } from "~/server/env.js";
+
+/**
+ * The `sale.reserve` use case: the buyer is identified by the signed purchase token (user id never comes from
+ * input), then one atomic reservation decides. An expired token is a 401 the page answers by fetching a new one.
+ */
+export function reserveWithToken(deps: { db: Db; redis: Redis; clock: Clock }, input: ReserveUnitInput, request: { ip: string }) {
+  const nowMs = deps.clock.now().getTime();
+  const buyer = buyerFromToken(input, nowMs);
+  let admissionPassExpiresAtMs = 0;
+  if (input.admissionPass) {
+    // A forged pass is an attack, answered as such; an expired one just means "not admitted (any more)".
+    const pass = verifyAdmissionPass(input.admissionPass, { userId: buyer.userId, saleId: input.saleId }, nowMs);
+    if (!pass.ok && pass.reason !== "EXPIRED") throw new DomainError("UNAUTHENTICATED", "입장권이 올바르지 않습니다.", { details: { reason: pass.reason } });
+    if (pass.ok) admissionPassExpiresAtMs = pass.expiresAtMs;
+  }
+  return reserveUnit(deps, { userId: buyer.userId, saleId: input.saleId, idempotencyKey: input.idempotencyKey, ip: request.ip, admissionPassExpiresAtMs });
+}
+
+function buyerFromToken(input: Pick<ReserveUnitInput, "saleId" | "purchaseToken">, nowMs: number) {
+  const check = verifyPurchaseToken(input.purchaseToken, input.saleId, nowMs);
+  if (!check.ok) {
+    throw new DomainError("UNAUTHENTICATED", check.reason === "EXPIRED" ? "구매 인증이 만료되었습니다. 다시 시도해 주세요." : "구매 인증이 올바르지 않습니다.", {
+      details: { reason: check.reason },
+    });
+  }
+  return check.claims;
+}
+
+export function reserveBaselineWithToken(deps: { db: Db; clock: Clock }, input: ReserveUnitInput) {
+  if (!env.ENABLE_BENCH_BASELINE) throw new DomainError("NOT_FOUND", "찾을 수 없습니다.");
+  const buyer = buyerFromToken(input, deps.clock.now().getTime());
+  return reserveUnitBaseline(deps, { userId: buyer.userId, saleId: input.saleId, idempotencyKey: input.idempotencyKey });
+}
+
+export const queueStatusInput = z.object({ saleId: z.number().int().positive().max(2_147_483_647), purchaseToken: z.string().min(1).max(256) });
+
+/** A waiting person's place, identified by their purchase token like the reservation itself. */
+export function getQueueStatusWithToken(deps: { db: Db; redis: Redis; clock: Clock }, input: z.infer<typeof queueStatusInput>) {
+  const buyer = buyerFromToken({ saleId: input.saleId, purchaseToken: input.purchaseToken }, deps.clock.now().getTime());
+  return getQueueStatus(deps, { saleId: input.saleId, userId: buyer.userId });
+}

@@ -1,0 +1,138 @@
+import type { Redis } from "@upstash/redis";
+
+import type { Clock } from "~/server/clock.ts";
+import type { Db } from "~/server/db.ts";
+import { DomainError } from "~/server/domain/errors.ts";
+import { saleKeys, saleScriptKeys } from "~/server/domain/sales/keys.ts";
+import { HOLD_GRACE_MS, SALE_KEYS_TTL_AFTER_CLOSE_S, SOLD_ORDER_STATUSES } from "~/server/domain/sales/sale-config.ts";
+import { LOAD_SALE_STATE_LUA, READ_SALE_STATUS_LUA, runSaleScript } from "~/server/domain/sales/scripts.ts";
+
+type Deps = { db: Db; redis: Redis; clock: Clock };
+
+/**
+ * What Redis should hold for a sale, computed from MySQL (the source of truth): sold units are paid orders not yet
+ * returned, holds are unpaid orders whose deadline (+grace) has not passed. Never "the full quantity again".
+ */
+export async function computeSaleStateFromDb(deps: { db: Db; clock: Clock }, saleId: number) {
+  const sale = await deps.db.sale.findUnique({
+    where: { id: saleId },
+    select: {
+      id: true,
+      quantity: true,
+      soldCount: true,
+      opensAt: true,
+      closesAt: true,
+      perUserLimit: true,
+      holdMinutes: true,
+      state: true,
+      waitingRoomEnabled: true,
+      fairnessMode: true,
+      admissionMode: true,
+      admissionRatePerMinute: true,
+      overbookingPercent: true,
+      queueOpensMinutesBefore: true,
+    },
+  });
+  if (!sale) throw new DomainError("NOT_FOUND", "세일을 찾을 수 없습니다.");
+
+  const now = deps.clock.now().getTime();
+  const orders = await deps.db.order.findMany({
+    where: { saleId },
+    select: { id: true, userId: true, status: true, paymentDueAt: true, paidAt: true },
+  });
+
+  const holds: Array<[string, string, number]> = [];
+  const userUnits: Record<string, number> = {};
+  const settled: string[] = [];
+  let sold = 0;
+  for (const order of orders) {
+    const isSold = (SOLD_ORDER_STATUSES as readonly string[]).includes(order.status);
+    const isActiveHold = order.status === "PENDING_PAYMENT" && order.paymentDueAt.getTime() + HOLD_GRACE_MS > now;
+    if (isSold) sold += 1;
+    if (isActiveHold) holds.push([order.id, order.userId, order.paymentDueAt.getTime()]);
+    if (isSold || isActiveHold) userUnits[order.userId] = (userUnits[order.userId] ?? 0) + 1;
+    if (order.paidAt) settled.push(order.id);
+    if (order.paidAt && !isSold) settled.push(`r:${order.id}`);
+  }
+
+  const meta = {
+    quantity: sale.quantity,
+    sold,
+    opensAt: sale.opensAt.getTime(),
+    closesAt: sale.closesAt?.getTime() ?? 0,
+    perUserLimit: sale.perUserLimit,
+    holdMs: sale.holdMinutes * 60_000,
+    paused: sale.state === "PAUSED" ? 1 : 0,
+    closed: sale.state === "CLOSED" ? 1 : 0,
+    waitingRoom: sale.waitingRoomEnabled ? 1 : 0,
+    fairness: sale.fairnessMode,
+    admissionMode: sale.admissionMode,
+    admissionRatePerMinute: sale.admissionRatePerMinute,
+    overbookingPercent: sale.overbookingPercent,
+    queueOpensAt: sale.opensAt.getTime() - sale.queueOpensMinutesBefore * 60_000,
+  };
+  return { sale, meta, holds, userUnits, settled, soldCountColumn: sale.soldCount };
+}
+
+function keysTtlSeconds(meta: { closesAt: number; opensAt: number }, nowMs: number) {
+  const end = meta.closesAt || meta.opensAt + 30 * 24 * 3600_000;
+  return Math.max(3600, Math.ceil((end - nowMs) / 1000) + SALE_KEYS_TTL_AFTER_CLOSE_S);
+}
+
+/**
+ * Rebuilds a sale's Redis keys from MySQL when they are missing (Redis restarted or evicted them mid-sale).
+ * A short lock keeps a stampede of instances from all querying MySQL; the load itself is conditional, so a
+ * concurrent rebuild can never overwrite a live state.
+ */
+export async function rebuildSaleState(deps: Deps, saleId: number) {
+  const keys = saleKeys(saleId);
+  const lockToken = crypto.randomUUID();
+  const hasLock = (await deps.redis.set(keys.rebuildLock, lockToken, { nx: true, px: 5_000 })) === "OK";
+  if (!hasLock) {
+    // Someone else is rebuilding; wait briefly for them rather than hammering MySQL too.
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      if ((await deps.redis.exists(keys.meta)) === 1) return { rebuilt: false };
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  try {
+    const state = await computeSaleStateFromDb(deps, saleId);
+    const loaded = await runSaleScript(deps.redis, LOAD_SALE_STATE_LUA, saleScriptKeys(keys), [
+      JSON.stringify(state.meta),
+      JSON.stringify(state.holds),
+      JSON.stringify(state.userUnits),
+      JSON.stringify(state.settled),
+      String(keysTtlSeconds(state.meta, deps.clock.now().getTime())),
+    ]);
+    return { rebuilt: Number(loaded) === 1 };
+  } finally {
+    if (hasLock) await deps.redis.del(keys.rebuildLock);
+  }
+}
+
+/** Pushes admin changes (pause, resume, close, edits before open) into Redis, or loads the sale if it is absent. */
+export async function refreshSaleMeta(deps: Deps, saleId: number) {
+  const state = await computeSaleStateFromDb(deps, saleId);
+  const keys = saleKeys(saleId);
+  if ((await deps.redis.exists(keys.meta)) === 0) return rebuildSaleState(deps, saleId);
+  const { sold: _sold, ...adminFields } = state.meta;
+  await deps.redis.hset(keys.meta, Object.fromEntries(Object.entries(adminFields).map(([field, value]) => [field, String(value)])));
+  return { rebuilt: false };
+}
+
+export type SaleLiveStatus = { quantity: number; sold: number; held: number; available: number; isPaused: boolean; isClosed: boolean };
+
+/** Live counters from Redis (rebuilding if needed). sold + held + available = quantity by construction. */
+export async function readSaleStatus(deps: Deps, saleId: number): Promise<SaleLiveStatus> {
+  const keys = saleKeys(saleId);
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    const reply = (await runSaleScript(deps.redis, READ_SALE_STATUS_LUA, [keys.meta, keys.holds], [String(deps.clock.now().getTime()), String(HOLD_GRACE_MS)])) as unknown[];
+    if (String(reply[0]) === "MISSING") {
+      await rebuildSaleState(deps, saleId);
+      continue;
+    }
+    const [quantity, sold, held] = reply.slice(0, 3).map(Number) as [number, number, number];
+    return { quantity, sold, held, available: Math.max(0, quantity - sold - held), isPaused: String(reply[3]) === "1", isClosed: String(reply[4]) === "1" };
+  }
+  throw new DomainError("UNAVAILABLE", "세일 정보를 불러오지 못했습니다. 잠시 후 다시 시도해 주세요.");
+}

@@ -1,0 +1,149 @@
+import { createHmac, randomBytes } from "node:crypto";
+
+import type { Redis } from "@upstash/redis";
+
+import type { Clock } from "~/server/clock.ts";
+import type { Db } from "~/server/db.ts";
+import { DomainError } from "~/server/domain/errors.ts";
+import { queueScriptKeys, saleKeys } from "~/server/domain/sales/keys.ts";
+import { issueAdmissionPass } from "~/server/domain/sales/purchase-token.ts";
+import { JOIN_QUEUE_LUA, LATE_ARRIVAL_OFFSET, QUEUE_STATUS_LUA } from "~/server/domain/sales/queue-scripts.ts";
+import { readSaleTimeline } from "~/server/domain/sales/read-sale-timeline.ts";
+import { HOLD_GRACE_MS } from "~/server/domain/sales/sale-config.ts";
+import { rebuildSaleState } from "~/server/domain/sales/sale-state.ts";
+import { runSaleScript } from "~/server/domain/sales/scripts.ts";
+import { consumeRateLimit, type RateLimitRule } from "~/server/rate-limit.ts";
+
+type Deps = { db: Db; redis: Redis; clock: Clock };
+
+/** How long an admitted person may take to press "buy" before the place goes to the next person. */
+export const ADMISSION_PASS_TTL_MS = 2 * 60_000;
+
+export const queueJoinRateLimit: RateLimitRule = { name: "queue-join", burst: 5, refillEvery: "10 s" };
+export const queueStatusRateLimit: RateLimitRule = { name: "queue-status", burst: 10, refillEvery: "1 s" };
+
+async function runQueueScript(deps: Deps, saleId: number, source: string, args: string[]) {
+  const nowMs = deps.clock.now().getTime();
+  const keys = queueScriptKeys(saleKeys(saleId), nowMs);
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    const reply = (await runSaleScript(deps.redis, source, keys, [String(nowMs), ...args])) as unknown[];
+    if (String(reply[0]) !== "MISSING") return reply.map(String);
+    await rebuildSaleState(deps, saleId);
+  }
+  throw new DomainError("UNAVAILABLE", "대기열 정보를 불러오지 못했습니다. 잠시 후 다시 시도해 주세요.", { retryAfterS: 2 });
+}
+
+async function enforce(deps: Deps, rule: RateLimitRule, identifier: string) {
+  const result = await consumeRateLimit(deps.redis, rule, identifier);
+  if (!result.success) throw new DomainError("RATE_LIMITED", "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.", { retryAfterS: result.retryAfterS });
+}
+
+export type JoinQueueResult =
+  | { state: "JOINED" | "ALREADY"; position: number }
+  | { state: "NOT_YET"; queueOpensAt: Date }
+  | { state: "CLOSED" | "SOLD_OUT" | "RAFFLE_CLOSED" | "OFF" };
+
+/** One place per account: joining again returns the same place (a refresh never loses it). */
+export async function joinQueue(deps: Deps, input: { userId: string; saleId: number; rejoin?: boolean }): Promise<JoinQueueResult> {
+  await enforce(deps, queueJoinRateLimit, input.userId);
+  const [state, value] = await runQueueScript(deps, input.saleId, JOIN_QUEUE_LUA, [input.userId, input.rejoin ? "1" : "0"]);
+  switch (state) {
+    case "JOINED":
+    case "ALREADY":
+      return { state, position: Number(value) + 1 };
+    case "NOT_YET":
+      return { state, queueOpensAt: new Date(Number(value)) };
+    case "CLOSED":
+    case "SOLD_OUT":
+    case "RAFFLE_CLOSED":
+    case "OFF":
+      return { state };
+    default:
+      throw new Error(`Unexpected join reply ${state}`);
+  }
+}
+
+/** The order a draw gives: sorted by HMAC(seed, userId), so it is uniform, unpredictable before the seed exists, and reproducible from it. */
+export function drawOrder(seed: string, userIds: readonly string[]) {
+  return userIds
+    .map((userId) => ({ userId, key: createHmac("sha256", seed).update(userId).digest("hex") }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map((entry) => entry.userId);
+}
+
+/**
+ * Shuffle-at-open and raffle: everyone who joined before the open time gets a random order, once. The seed is fixed by
+ * a compare-and-set in MySQL (recorded on the sale for audit), so concurrent draws on several instances agree.
+ */
+export async function drawQueue(deps: Deps, saleId: number) {
+  await deps.db.sale.updateMany({ where: { id: saleId, drawSeed: null }, data: { drawSeed: randomBytes(16).toString("hex") } });
+  const sale = await deps.db.sale.findUnique({ where: { id: saleId }, select: { drawSeed: true } });
+  if (!sale?.drawSeed) throw new DomainError("NOT_FOUND", "세일을 찾을 수 없습니다.");
+
+  const keys = saleKeys(saleId);
+  const early = await deps.redis.zrange<string[]>(keys.queue, 0, LATE_ARRIVAL_OFFSET - 1, { byScore: true });
+  const ordered = drawOrder(sale.drawSeed, early.map(String));
+  for (let start = 0; start < ordered.length; start += 1_000) {
+    const chunk = ordered.slice(start, start + 1_000);
+    const [first, ...rest] = chunk.map((member, index) => ({ score: start + index + 1, member }));
+    if (first) await deps.redis.zadd(keys.queue, { xx: true }, first, ...rest);
+  }
+  await deps.redis.hset(keys.queueMeta, { drawn: "1" });
+  return { seed: sale.drawSeed, drawn: ordered.length };
+}
+
+export type QueueStatus = {
+  state: "WAITING" | "ADMITTED" | "PASS_LAPSED" | "NOT_IN_QUEUE" | "SOLD_OUT" | "OFF";
+  position: number | null;
+  peopleAhead: number | null;
+  queueLength: number;
+  admittedTotal: number;
+  unitsLeft: number;
+  held: number;
+  estimatedWaitS: number | null;
+  admissionPass: string | null;
+  passExpiresAt: Date | null;
+  serverNow: number;
+};
+
+/** One person's place (advancing admission first). Also used without a person for the dashboard's queue figures. */
+export async function getQueueStatus(deps: Deps, input: { saleId: number; userId: string | null; skipRateLimit?: boolean }): Promise<QueueStatus> {
+  if (input.userId && !input.skipRateLimit) await enforce(deps, queueStatusRateLimit, input.userId);
+  const args = [input.userId ?? "", String(ADMISSION_PASS_TTL_MS), String(HOLD_GRACE_MS)];
+  let reply = await runQueueScript(deps, input.saleId, QUEUE_STATUS_LUA, args);
+  if (reply[0] === "NEEDS_DRAW") {
+    await drawQueue(deps, input.saleId);
+    reply = await runQueueScript(deps, input.saleId, QUEUE_STATUS_LUA, args);
+  }
+  const [state, rankText, thresholdText, lengthText, availableText, heldText, passExpiresText, admittedText] = reply as [string, string, string, string, string, string, string, string];
+  const nowMs = deps.clock.now().getTime();
+  const rank = Number(rankText);
+  const threshold = Number(thresholdText);
+  const held = Number(heldText);
+  const passExpiresAtMs = Number(passExpiresText);
+  const peopleAhead = state === "WAITING" && rank >= 0 ? Math.max(0, rank - threshold) : null;
+  const admissionPass = state === "ADMITTED" && input.userId ? issueAdmissionPass({ userId: input.userId, saleId: input.saleId, expiresAtMs: passExpiresAtMs }) : null;
+
+  return {
+    state: state === "NEEDS_DRAW" ? "WAITING" : (state as QueueStatus["state"]),
+    position: rank >= 0 ? rank + 1 : null,
+    peopleAhead,
+    queueLength: Number(lengthText),
+    admittedTotal: Number(admittedText),
+    unitsLeft: Number(availableText) + held,
+    held,
+    estimatedWaitS: peopleAhead === null ? null : await estimateWaitSeconds(deps, input.saleId, peopleAhead, nowMs),
+    admissionPass,
+    passExpiresAt: admissionPass ? new Date(passExpiresAtMs) : null,
+    serverNow: nowMs,
+  };
+}
+
+/** People ahead divided by the admission rate of the last minute; unknown until people have been admitted. */
+async function estimateWaitSeconds(deps: Deps, saleId: number, peopleAhead: number, nowMs: number) {
+  if (peopleAhead === 0) return 0;
+  const timeline = await readSaleTimeline(deps, { saleId, fromMs: nowMs - 60_000, toMs: nowMs });
+  const admittedLastMinute = timeline.reduce((sum, point) => sum + point.admitted, 0);
+  if (admittedLastMinute === 0) return null;
+  return Math.ceil(peopleAhead / (admittedLastMinute / 60));
+}

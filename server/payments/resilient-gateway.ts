@@ -1,0 +1,86 @@
+import {
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  TimeoutStrategy,
+  circuitBreaker,
+  handleWhen,
+  isBrokenCircuitError,
+  isTaskCancelledError,
+  retry,
+  timeout,
+  wrap,
+} from "cockatiel";
+
+import { logger } from "~/server/logger.ts";
+import type { PaymentProviderClient } from "~/server/payments/toss-style-client.ts";
+import { PaymentUnavailableError, type CircuitStatus, type PaymentGateway } from "~/server/payments/types.ts";
+
+export type ResilienceOptions = {
+  /** Per attempt. */
+  timeoutMs: number;
+  /** Retries after the first attempt; only transient failures, and every call carries an idempotency key. */
+  retry: { maxAttempts: number; initialDelayMs: number; maxDelayMs: number };
+  /** Opens after this many consecutive transient failures; lets one trial call through after halfOpenAfterMs. */
+  breaker: { consecutiveFailures: number; halfOpenAfterMs: number };
+};
+
+export const DEFAULT_BREAKER = { consecutiveFailures: 5, halfOpenAfterMs: 10_000 } as const;
+export const DEFAULT_RETRY = { maxAttempts: 2, initialDelayMs: 200, maxDelayMs: 1_000 } as const;
+
+/** Failures worth retrying and counting against the provider: no definite answer came back. Declines are answers. */
+function isTransient(error: unknown) {
+  return error instanceof PaymentUnavailableError || isTaskCancelledError(error);
+}
+
+/**
+ * Wraps a provider client in cockatiel policies: retry(breaker(timeout(call))). Each attempt passes the breaker, so
+ * an outage opens it after `consecutiveFailures` failed attempts and later calls fail at once, without touching the
+ * network, until a trial call succeeds. One breaker per provider, shared by confirm and cancel.
+ */
+export function createResilientGateway(options: { name: string; client: PaymentProviderClient } & ResilienceOptions): PaymentGateway {
+  const breaker = circuitBreaker(handleWhen(isTransient), {
+    halfOpenAfter: options.breaker.halfOpenAfterMs,
+    breaker: new ConsecutiveBreaker(options.breaker.consecutiveFailures),
+  });
+  let openedAt = 0;
+  breaker.onBreak(() => {
+    openedAt = Date.now();
+    logger.warn({ provider: options.name, halfOpenAfterMs: options.breaker.halfOpenAfterMs }, "payment circuit opened: failing fast");
+  });
+  breaker.onReset(() => logger.info({ provider: options.name }, "payment circuit closed"));
+
+  const policy = wrap(
+    retry(handleWhen(isTransient), {
+      maxAttempts: options.retry.maxAttempts,
+      backoff: new ExponentialBackoff({ initialDelay: options.retry.initialDelayMs, maxDelay: options.retry.maxDelayMs }),
+    }),
+    breaker,
+    timeout(options.timeoutMs, TimeoutStrategy.Aggressive),
+  );
+
+  async function execute<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    try {
+      // A signal of our own per call: without one cockatiel hangs every concurrent call's listener on one shared signal.
+      return await policy.execute(({ signal }) => call(signal), new AbortController().signal);
+    } catch (error) {
+      if (isBrokenCircuitError(error)) {
+        const retryAfterS = Math.max(1, Math.ceil((openedAt + options.breaker.halfOpenAfterMs - Date.now()) / 1000));
+        throw new PaymentUnavailableError("circuit-open", "결제 서비스 연결이 잠시 차단되었습니다.", { retryAfterS, cause: error });
+      }
+      if (isTaskCancelledError(error)) throw new PaymentUnavailableError("timeout", "결제 서버 응답이 늦습니다.", { cause: error });
+      throw error;
+    }
+  }
+
+  return {
+    name: options.name,
+    confirm: (request) => execute((signal) => options.client.confirm(request, signal)),
+    cancel: (request) => execute((signal) => options.client.cancel(request, signal)),
+    circuitStatus(): CircuitStatus {
+      if (breaker.state === CircuitState.Closed) return "closed";
+      if (breaker.state === CircuitState.HalfOpen) return "half-open";
+      return "open";
+    },
+  };
+}
