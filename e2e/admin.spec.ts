@@ -129,6 +129,11 @@ test.describe("admin dashboard", () => {
 
     await page.getByRole("navigation", { name: "관리자 메뉴" }).getByRole("link", { name: "감사 로그" }).click();
     await expect(page.getByTestId("audit-row").first()).toContainText("e2e 배송 문의");
+
+    // Unknown ids are the 404 page, not an error.
+    expect((await page.goto("/admin/sales/999999"))?.status()).toBe(404);
+    expect((await page.goto("/admin/orders/nosuchorder"))?.status()).toBe(404);
+    expect((await page.goto("/admin/users/nosuchuser"))?.status()).toBe(404);
   });
 
   test("shoppers get the 403 page and anonymous visitors the login page", async ({ page, context, db }) => {

@@ -21,6 +21,10 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 
+import type { Db } from "~/server/db.ts";
+import type { issuePurchaseToken as IssuePurchaseToken } from "~/server/domain/sales/purchase-token.ts";
+import type { createFlashSale as CreateFlashSale } from "~/server/testing/factories.ts";
+
 const { values: flags } = parseArgs({
   options: {
     attempts: { type: "string", default: "20000" },
@@ -33,6 +37,8 @@ const { values: flags } = parseArgs({
     url: { type: "string" },
     "ceiling-url": { type: "string" },
     build: { type: "boolean", default: false },
+    "waiting-room": { type: "boolean", default: false },
+    "queue-users": { type: "string", default: "1000" },
   },
 });
 const attempts = Number(flags.attempts);
@@ -106,13 +112,13 @@ type WrkResult = {
 };
 
 /** Runs wrk until `quota` responses arrived (or `capSeconds`), timing the run by the script's START/DONE marks. */
-function runWrk(options: { url: string; bodies: string[]; quota: number; connections: number; capSeconds: number }) {
+function runWrk(options: { url: string; bodies: string[]; quota: number; connections: number; capSeconds: number; method?: "GET" | "POST"; countAll?: boolean }) {
   const directory = mkdtempSync(join(tmpdir(), "bench-sale-"));
   const bodiesPath = join(directory, "bodies.txt");
   writeFileSync(bodiesPath, `${options.bodies.join("\n")}\n`);
   const url = new URL(options.url);
   return new Promise<WrkResult>((resolve, reject) => {
-    const wrk = spawn("wrk", ["-t1", `-c${options.connections}`, `-d${options.capSeconds}s`, "--timeout", "10s", "-s", "scripts/bench/reserve.lua", `${url.origin}/`, "--", bodiesPath, String(options.quota), url.pathname]);
+    const wrk = spawn("wrk", ["-t1", `-c${options.connections}`, `-d${options.capSeconds}s`, "--timeout", "10s", "-s", "scripts/bench/reserve.lua", `${url.origin}/`, "--", bodiesPath, String(options.quota), url.pathname, options.method ?? "POST", options.countAll ? "all" : "outcomes"]);
     let output = "";
     let startedAt = 0;
     let finishedAt = 0;
@@ -147,6 +153,7 @@ async function main() {
   const isSelfHosted = !flags.url;
   const appPort = isSelfHosted ? await freePort() : 0;
   const ceilingPort = flags["ceiling-url"] ? 0 : await freePort();
+  const sandboxPort = await freePort();
   const appUrl = flags.url ?? `http://127.0.0.1:${appPort}`;
   const ceilingUrl = flags["ceiling-url"] ?? `http://127.0.0.1:${ceilingPort}`;
   const benchEnv = {
@@ -162,6 +169,7 @@ async function main() {
     PURCHASE_TOKEN_TTL_S: "3600",
     // Its own build directory, so a concurrent e2e build never pulls the files from under the running app.
     NEXT_DIST_DIR: ".next-bench",
+    PAYMENT_PROVIDER_URL: `http://127.0.0.1:${sandboxPort}`,
   };
   Object.assign(process.env, { DATABASE_URL: benchEnv.DATABASE_URL, REDIS_KEY_PREFIX: benchEnv.REDIS_KEY_PREFIX, PURCHASE_TOKEN_TTL_S: "3600" });
 
@@ -177,6 +185,7 @@ async function main() {
     startProcess("npx", ["tsx", "server/main.ts"], { ...benchEnv, PORT: String(appPort), APP_URL: appUrl });
   }
   if (!flags["ceiling-url"]) startProcess("npx", ["tsx", "scripts/bench/ceiling-server.ts", "--port", String(ceilingPort)], benchEnv);
+  if (isSelfHosted) startProcess("npx", ["tsx", "server/payment-sandbox/server.ts"], { ...benchEnv, PAYMENT_SANDBOX_PORT: String(sandboxPort) });
 
   const noopUrl = `${appUrl}/api/trpc/system.noop`;
   await waitForUrl(noopUrl, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
@@ -206,10 +215,10 @@ async function main() {
   const load = () => loadavg().map((value) => round(value, 2));
   const loadBefore = load();
   // Warm-up: JIT, connection pools, script cache (not measured).
-  await runWrk({ url: noopUrl, bodies: ["{}"], quota: 2_000, connections: concurrency, capSeconds: 30 });
+  await runWrk({ url: noopUrl, bodies: ["{}"], quota: 2_000, connections: concurrency, capSeconds: 30, countAll: true });
 
   console.log("→ noop");
-  const noop = await runWrk({ url: noopUrl, bodies: ["{}"], quota: attempts, connections: concurrency, capSeconds: 120 });
+  const noop = await runWrk({ url: noopUrl, bodies: ["{}"], quota: attempts, connections: concurrency, capSeconds: 120, countAll: true });
   console.log(`→ reserve at concurrency ${concurrency}`);
   const reserve = await runWrk({ url: `${appUrl}/api/trpc/sale.reserve`, bodies: bodiesFor(mainSale.id), quota: attempts, connections: concurrency, capSeconds: 300 });
   console.log(`→ reserve at concurrency ${highConcurrency}`);
@@ -219,6 +228,7 @@ async function main() {
   console.log("→ ceiling (bare node:http + the same Redis script)");
   await waitForUrl(ceilingUrl, { method: "POST", body: trpcBody({ saleId: 0, idempotencyKey: "x", purchaseToken: "x" }) });
   const ceiling = await runWrk({ url: ceilingUrl, bodies: bodiesFor(ceilingSale.id), quota: attempts, connections: concurrency, capSeconds: 120 });
+  const waitingRoom = flags["waiting-room"] ? await benchWaitingRoom({ appUrl, db, users, createFlashSale, issuePurchaseToken }) : null;
   const loadAfter = load();
 
   console.log("→ verifying MySQL and Redis");
@@ -285,10 +295,99 @@ async function main() {
     ratioToNoop: round(reserve.rps / noop.rps, 2),
     ceilingRps: Math.round(ceiling.rps),
     ratioToCeiling: round(reserve.rps / ceiling.rps, 2),
+    ...(waitingRoom ?? {}),
     loadAvgBefore: loadBefore,
     loadAvgAfter: loadAfter,
   };
   console.log(JSON.stringify(summary));
+}
+
+/**
+ * The waiting room under load: wrk measures join and status-poll throughput; then a simulated crowd joins before the
+ * open time, polls with jitter, buys when admitted and pays, and the run records the longest wait and how quickly
+ * everyone still waiting was told "sold out" after the last unit was paid.
+ */
+async function benchWaitingRoom(context: {
+  appUrl: string;
+  db: Db;
+  users: Array<{ id: string; role: "USER" }>;
+  createFlashSale: typeof CreateFlashSale;
+  issuePurchaseToken: typeof IssuePurchaseToken;
+}) {
+  const { sessionCookieFor } = await import("~/server/testing/http.ts");
+  const queueUsers = context.users.slice(0, Number(flags["queue-users"]));
+  const cookies = await Promise.all(queueUsers.map((user) => sessionCookieFor(user, { maxAgeS: 3600 })));
+  const newQueueSale = (opensAt: Date) =>
+    context.createFlashSale(context.db, { opensAt, quantity: stock, perUserLimit: 1, waitingRoomEnabled: true, admissionMode: "AUTO", overbookingPercent: 120, queueOpensMinutesBefore: 60 });
+
+  // Throughput of joins and status polls (every user once, then polls round-robin).
+  const throughputSale = await newQueueSale(new Date(Date.now() + 3_600_000));
+  console.log(`→ waiting room: ${queueUsers.length} joins`);
+  const joins = await runWrk({
+    url: `${context.appUrl}/api/trpc/sale.queueJoin`,
+    bodies: queueUsers.map((_, index) => `${cookies[index]}\t${trpcBody({ saleId: throughputSale.id })}`),
+    quota: queueUsers.length,
+    connections: concurrency,
+    capSeconds: 120,
+    countAll: true,
+  });
+  const nowMs = Date.now();
+  const pollQueries = queueUsers.map((user) => `input=${encodeURIComponent(trpcBody({ saleId: throughputSale.id, purchaseToken: context.issuePurchaseToken({ userId: user.id, saleId: throughputSale.id }, nowMs).token }))}`);
+  console.log("→ waiting room: status polls");
+  // Eight polls per person stays within the per-person poll limit (burst 10), so this measures served polls.
+  const polls = await runWrk({ url: `${context.appUrl}/api/trpc/sale.queueStatus`, bodies: pollQueries, quota: queueUsers.length * 8, connections: concurrency, capSeconds: 120, method: "GET", countAll: true });
+
+  // The crowd: join before open, poll every ~1 s, buy when admitted, pay at once.
+  const opensAt = new Date(Date.now() + 5_000);
+  const sale = await newQueueSale(opensAt);
+  const post = (path: string, body: unknown, cookie?: string) =>
+    fetch(`${context.appUrl}/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) }, body: trpcBody(body) }).then((response) => response.json() as Promise<{ result?: { data: { json: Record<string, unknown> } }; error?: unknown }>);
+  await Promise.all(queueUsers.map((_, index) => post("sale.queueJoin", { saleId: sale.id }, cookies[index])));
+  console.log(`→ waiting room: ${queueUsers.length} people queue for ${stock} units`);
+
+  let lastPaidAt = 0;
+  const outcomeAt: number[] = [];
+  const soldOutNoticedAt: number[] = [];
+  const deadline = Date.now() + 120_000;
+  await Promise.all(
+    queueUsers.map(async (user, index) => {
+      const token = context.issuePurchaseToken({ userId: user.id, saleId: sale.id }, Date.now()).token;
+      while (Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 700 + Math.random() * 600));
+        const input = encodeURIComponent(trpcBody({ saleId: sale.id, purchaseToken: token }));
+        const status = (await fetch(`${context.appUrl}/api/trpc/sale.queueStatus?input=${input}`).then((response) => response.json())) as { result?: { data: { json: { state: string; admissionPass: string | null } } } };
+        const state = status.result?.data.json;
+        if (!state) continue;
+        if (state.state === "SOLD_OUT") {
+          soldOutNoticedAt.push(Date.now());
+          outcomeAt.push(Date.now());
+          return;
+        }
+        if (state.state !== "ADMITTED" || !state.admissionPass) continue;
+        const reserved = await post("sale.reserve", { saleId: sale.id, idempotencyKey: `wr-${user.id}`, purchaseToken: token, admissionPass: state.admissionPass });
+        const result = reserved.result?.data.json as { outcome?: string; orderId?: string } | undefined;
+        if (result?.outcome !== "WON" || !result.orderId) continue;
+        const paid = await post("order.pay", { orderId: result.orderId, paymentKey: `wr_${result.orderId}`, amount: 59_000 }, cookies[index]);
+        if (paid.result) lastPaidAt = Math.max(lastPaidAt, Date.now());
+        outcomeAt.push(Date.now());
+        return;
+      }
+    }),
+  );
+  const noticeLatencies = soldOutNoticedAt.filter((at) => at >= lastPaidAt).map((at) => at - lastPaidAt);
+  return {
+    queueUsers: queueUsers.length,
+    queueJoinRps: Math.round(joins.rps),
+    statusPollRps: Math.round(polls.rps),
+    statusPollP99Ms: round(polls.p99Ms, 2),
+    statusPollRateLimited: polls.rateLimited,
+    waitingRoomPaid: (await context.db.order.count({ where: { saleId: sale.id, status: "PAID" } })),
+    waitingRoomResolved: outcomeAt.length,
+    maxWaitS: outcomeAt.length ? round((Math.max(...outcomeAt) - opensAt.getTime()) / 1000, 1) : null,
+    soldOutNoticeLatencyMs: noticeLatencies.length ? Math.max(...noticeLatencies) : null,
+    // A waiting page polls every 2–3.5 s (2.75 s on average), so one instance holds this many people waiting.
+    waitingUsersPerInstance: Math.round(polls.rps * 2.75),
+  };
 }
 
 main()

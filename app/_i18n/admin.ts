@@ -129,7 +129,7 @@ export const adminKo = {
   monitor: {
     title: (id: number) => `세일 #${id} 모니터`,
     heading: "실시간 모니터",
-    live: "2초마다 자동 갱신",
+    live: "1초마다 자동 갱신",
     stale: "갱신 실패: 마지막으로 받은 값입니다.",
     state: "상태",
     opensAt: "시작",
@@ -276,6 +276,7 @@ export const adminKo = {
     orderCount: "주문 수",
     addressCount: "배송지 수",
     recentOrders: "최근 주문",
+    allOrders: "이 회원의 주문 전체 보기",
     personalData: "개인정보",
     personalDataHint: "개인정보는 필요한 경우에만 열람하세요. 열람할 때마다 감사 로그에 기록됩니다.",
     revealReason: "열람 사유(선택)",

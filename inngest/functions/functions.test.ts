@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import { openSaleAtTime } from "~/inngest/functions/open-sale-at-time.ts";
 import { runDueWork } from "~/inngest/functions/run-due-work.ts";
+import { warmUpSale } from "~/inngest/functions/warm-up-sale.ts";
 import { dueOperationNames } from "~/server/domain/due-work/due-operations.ts";
 import { db } from "~/server/db.ts";
 import { createProduct } from "~/server/testing/factories.ts";
@@ -39,5 +40,26 @@ describe("Inngest functions", () => {
     expect(ctx.step.run).toHaveBeenCalledWith("run relay-outbox", expect.any(Function));
     // Every registered operation, whoever added it, reports its processed count.
     expect(result).toEqual(Object.fromEntries(dueOperationNames.map((name) => [name, expect.any(Number)])));
+  });
+
+  it("warm-up-sale loads the sale into Redis and mails its subscribers once", async () => {
+    const { createFlashSale, createUser } = await import("~/server/testing/factories.ts");
+    const { redis } = await import("~/server/redis.ts");
+    const { saleKeys } = await import("~/server/domain/sales/keys.ts");
+    const sale = await createFlashSale(db, { opensAt: new Date(Date.now() - 1_000), quantity: 4 });
+    const subscriber = await createUser(db);
+    await db.saleSubscription.create({ data: { saleId: sale.id, userId: subscriber.id } });
+    cleanup.push(() => db.emailMessage.deleteMany({ where: { toAddress: subscriber.email } }));
+    const keys = saleKeys(sale.id);
+    await redis.del(keys.meta);
+
+    const engine = new InngestTestEngine({ function: warmUpSale });
+    const { result } = await engine.execute({ events: [{ name: "shop/sale.opened", data: { saleId: sale.id } }] });
+
+    expect(result).toEqual({ saleId: sale.id, drift: 0, notified: 1 });
+    expect(await redis.hget(keys.meta, "quantity")).toBe(4);
+    expect(await db.emailMessage.count({ where: { toAddress: subscriber.email, template: "sale-opened" } })).toBe(1);
+    const again = await new InngestTestEngine({ function: warmUpSale }).execute({ events: [{ name: "shop/sale.opened", data: { saleId: sale.id } }] });
+    expect(again.result).toMatchObject({ notified: 0 });
   });
 });

@@ -1,6 +1,9 @@
--- wrk script for the sale benchmark: replays pre-minted request bodies (one per line in a file), stops after a quota
--- of responses, classifies every answer, and prints one JSON line from done().
--- args: <bodies file> <quota> <path>
+-- wrk script for the sale benchmark: replays pre-minted requests (one per line in a file), stops after a quota of
+-- responses, classifies every answer, and prints one JSON line from done().
+-- args: <requests file> <quota> <path> [method] [count: "outcomes" (default) | "all"]
+-- Each line is sent once: after the last one, connections send a cheap filler (system.time) until the quota of
+-- counted answers arrives, so a repeated idempotency key can never be counted as a second win.
+-- A line is a POST body, or for GET the query string; "cookie<TAB>rest" adds a Cookie header for that request.
 local threads = {}
 
 function setup(thread)
@@ -12,6 +15,8 @@ function init(args)
   for line in io.lines(args[1]) do bodies[#bodies + 1] = line end
   quota = tonumber(args[2])
   path = args[3]
+  method = args[4] or "POST"
+  count_all = args[5] == "all"
   next_index = 0
   completed, won, sold_out, limited, other_outcome, rate_limited, errors = 0, 0, 0, 0, 0, 0, 0
   io.write("START\n")
@@ -19,15 +24,27 @@ function init(args)
 end
 
 function request()
+  if next_index >= #bodies and not count_all then
+    return wrk.format("GET", "/api/trpc/system.time", {})
+  end
   next_index = next_index % #bodies + 1
-  return wrk.format("POST", path, { ["content-type"] = "application/json" }, bodies[next_index])
+  local line = bodies[next_index]
+  local headers = { ["content-type"] = "application/json" }
+  local tab = string.find(line, "\t", 1, true)
+  if tab then
+    headers["cookie"] = string.sub(line, 1, tab - 1)
+    line = string.sub(line, tab + 1)
+  end
+  if method == "GET" then return wrk.format("GET", path .. "?" .. line, headers) end
+  return wrk.format("POST", path, headers, line)
 end
 
 function response(status, headers, body)
   if completed >= quota then return end
+  if status == 200 and not count_all and not string.find(body, '"outcome"', 1, true) and not string.find(body, '"state"', 1, true) then return end
   completed = completed + 1
   if status == 200 then
-    if string.find(body, '"outcome":"WON"', 1, true) then won = won + 1
+    if string.find(body, '"outcome":"WON"', 1, true) or string.find(body, '"state":"ADMITTED"', 1, true) then won = won + 1
     elseif string.find(body, '"outcome":"SOLD_OUT"', 1, true) then sold_out = sold_out + 1
     elseif string.find(body, '"outcome":"LIMIT_REACHED"', 1, true) then limited = limited + 1
     else other_outcome = other_outcome + 1 end

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 
 import { fixedClock } from "~/server/clock.ts";
 import { createPrismaClient } from "~/server/db.ts";
@@ -27,7 +27,7 @@ describe("in-process due-work runner", () => {
 
   it("runs every due operation: a due sale opens and its event is relayed to the local consumer", async () => {
     // Its own database: a sweep acts on everything due, and the shared one holds other files' leftovers.
-    const scratch = await createScratchDatabase(inject("databaseUrl"), "runner");
+    const scratch = await createScratchDatabase(process.env.DATABASE_URL!, "runner");
     const db = createPrismaClient(scratch.databaseUrl, 2);
     cleanup = async () => {
       await db.$disconnect();

@@ -6,8 +6,8 @@ import { applyMigrations, connectMariaDb, databaseNameOf, ensureDatabase } from 
 
 declare module "vitest" {
   export interface ProvidedContext {
-    /** mysql:// URL of this run's migrated database, `flashmart_test_<runId>`. */
-    databaseUrl: string;
+    /** mysql:// URLs of this run's migrated databases, one per worker: `flashmart_test_<runId>_w<n>`. */
+    databaseUrls: string[];
     /** Redis key prefix for this run, `fmtest:<runId>:`; every key under it is deleted at teardown. */
     redisKeyPrefix: string;
     /** Base URL of the payment sandbox started by the global setup (server/payment-sandbox/server.ts). */

@@ -2,6 +2,8 @@
 // run, handed to workers through provide()/inject() (read by setup-env.ts). Teardown removes both.
 import "~/server/load-env.ts";
 
+import { availableParallelism } from "node:os";
+
 import { Redis } from "ioredis";
 import type { TestProject } from "vitest/node";
 
@@ -50,14 +52,19 @@ export default async function setup(project: TestProject) {
 
   // Redis first: it holds nothing yet, so failing here leaves no database behind.
   const redis = await connectRedis(env.REDIS_URL);
-  let databaseUrl: string;
+  // One database per worker process: test files in different workers run at the same time, and due-work tests move
+  // time forward and sweep everything that is due, so a shared database would let one file act on another's rows.
+  const workerCount = Math.max(1, availableParallelism());
+  const databaseUrls: string[] = [];
   try {
-    databaseUrl = await createMigratedDatabase(env.DATABASE_URL, `flashmart_test_${runId}`);
+    for (let worker = 1; worker <= workerCount; worker += 1) {
+      databaseUrls.push(await createMigratedDatabase(env.DATABASE_URL, `flashmart_test_${runId}_w${worker}`));
+    }
   } catch (error) {
     redis.disconnect();
-    // A migration that failed half-way leaves a database that no later run would ever use.
+    // A migration that failed half-way leaves databases that no later run would ever use.
     if (!(error instanceof DatabaseUnreachableError)) {
-      await dropDatabase(withDatabaseName(env.DATABASE_URL, `flashmart_test_${runId}`));
+      for (let worker = 1; worker <= workerCount; worker += 1) await dropDatabase(withDatabaseName(env.DATABASE_URL, `flashmart_test_${runId}_w${worker}`));
     }
     throw error;
   }
@@ -67,7 +74,7 @@ export default async function setup(project: TestProject) {
   const paymentSandbox = createPaymentSandbox();
   const paymentProviderUrl = await paymentSandbox.listen(0);
 
-  project.provide("databaseUrl", databaseUrl);
+  project.provide("databaseUrls", databaseUrls);
   project.provide("redisKeyPrefix", redisKeyPrefix);
   project.provide("paymentProviderUrl", paymentProviderUrl);
 
@@ -77,7 +84,7 @@ export default async function setup(project: TestProject) {
       await deleteKeysWithPrefix(redis, redisKeyPrefix);
     } finally {
       redis.disconnect();
-      await dropDatabase(databaseUrl);
+      for (const databaseUrl of databaseUrls) await dropDatabase(databaseUrl);
     }
   };
 }

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 
 import { get_dmmf } from "@prisma/prisma-schema-wasm";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
 import { connectMariaDb, databaseNameOf } from "~/scripts/migrate.ts";
 
@@ -424,7 +424,7 @@ describe("prisma/schema.prisma vs the migrated database", () => {
   let snapshot: DbSnapshot;
 
   beforeAll(async () => {
-    snapshot = await readDatabaseSnapshot(inject("databaseUrl"));
+    snapshot = await readDatabaseSnapshot(process.env.DATABASE_URL!);
   });
 
   it("agree on tables, columns, types, nullability, indexes and foreign keys", () => {

@@ -1,5 +1,5 @@
 import { verify } from "@node-rs/argon2";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { DEMO_PRODUCTS, DEMO_USERS, demoSaleOpensAt, seedDemoData, type SeedResult } from "~/prisma/seed.ts";
 import { decryptPii, emailBlindIndex } from "~/server/crypto/pii.ts";
@@ -14,7 +14,7 @@ describe("seedDemoData", () => {
   let firstRun: SeedResult;
 
   beforeAll(async () => {
-    scratch = await createScratchDatabase(inject("databaseUrl"), "seed");
+    scratch = await createScratchDatabase(process.env.DATABASE_URL!, "seed");
     db = createPrismaClient(scratch.databaseUrl, 2);
     firstRun = await seedDemoData(db, { now });
   });

@@ -114,6 +114,17 @@ describe("adminSale.monitor", () => {
   });
 });
 
+describe("adminSale.monitor with the waiting room on", () => {
+  it("shows the queue length and admissions from the waiting room's own figures", async () => {
+    const productId = (await createProduct(db, { stock: 0 })).id;
+    const sale = await createFlashSale(db, { opensAt: new Date(OPENS_AT.getTime() + 60_000), quantity: 2, productId, waitingRoomEnabled: true, queueOpensMinutesBefore: 30 });
+    saleIds.push(sale.id);
+    clock.set(OPENS_AT);
+    const monitor = await admin.adminSale.monitor.query({ id: sale.id });
+    expect(monitor.queue).toMatchObject({ isEnabled: true, queueLength: 0, admittedTotal: 0 });
+  });
+});
+
 describe("adminSale.report and reportCsv", () => {
   it("proves the sale from MySQL: sold, expired, cancelled, no oversell, sell-out time, peak traffic, CSV with BOM", async () => {
     const sale = await newSale({ quantity: 3, productName: "=HYPERLINK(\"x\") 한정판, 스니커즈" });

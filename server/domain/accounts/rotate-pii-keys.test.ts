@@ -9,7 +9,7 @@ import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
 
-import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { decryptPii, encryptPii, parsePiiKeyring, piiKeyIdOf, type PiiKeyring } from "~/server/crypto/pii.ts";
 import { db } from "~/server/db.ts";
@@ -115,7 +115,7 @@ describe("PII key rotation", () => {
     const { stdout } = await promisify(execFile)("npx", ["tsx", "scripts/rotate-pii-keys.ts", "--batch-size=50"], {
       env: {
         ...process.env,
-        DATABASE_URL: inject("databaseUrl"),
+        DATABASE_URL: process.env.DATABASE_URL!,
         PII_KEYS: `${env.PII_KEYS},${oldKeyId}:${oldKeyBase64}`,
         PII_ACTIVE_KEY_ID: env.PII_ACTIVE_KEY_ID,
       },

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { fixedClock, type FixedClock } from "~/server/clock.ts";
 import { createPrismaClient, db, type Db } from "~/server/db.ts";
@@ -241,7 +241,7 @@ describe("due-work sweeps and the local outbox consumers (private database)", ()
   let clock: FixedClock;
 
   beforeAll(async () => {
-    scratch = await createScratchDatabase(inject("databaseUrl"), "orderlife");
+    scratch = await createScratchDatabase(process.env.DATABASE_URL!, "orderlife");
     scratchDb = createPrismaClient(scratch.databaseUrl, 4);
     clock = fixedClock(ORDER_TEST_EPOCH);
   });

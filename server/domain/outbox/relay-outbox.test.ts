@@ -1,12 +1,26 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import { fixedClock } from "~/server/clock.ts";
-import { db } from "~/server/db.ts";
+import { createPrismaClient, type Db } from "~/server/db.ts";
 import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
 import { relayOutbox, retryDelayMs, type OutboxMessage } from "~/server/domain/outbox/relay-outbox.ts";
+import { createScratchDatabase } from "~/server/testing/db-url.ts";
 import { uniqueSuffix } from "~/server/testing/factories.ts";
 
 describe("relayOutbox", () => {
+  // Its own database: a relay delivers everything due, and other test files leave events behind.
+  let db: Db;
+  let dropScratch: () => Promise<void>;
+  beforeAll(async () => {
+    const scratch = await createScratchDatabase(process.env.DATABASE_URL!, "outbox");
+    db = createPrismaClient(scratch.databaseUrl, 4);
+    dropScratch = scratch.drop;
+  });
+  afterAll(async () => {
+    await db.$disconnect();
+    await dropScratch();
+  });
+
   const eventName = `test/relay-${uniqueSuffix()}`;
 
   afterEach(async () => {

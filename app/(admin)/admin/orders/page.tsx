@@ -33,20 +33,21 @@ function parseParams(params: Record<string, string | string[] | undefined>) {
   // "to" is inclusive of that whole Korean day.
   const to = toDay ? new Date(toDay.getTime() + DAY_MS) : undefined;
   const email = /^[^\s@]{1,64}@[^\s@]{1,120}\.[^\s@]{1,60}$/.test(raw.email) ? raw.email : undefined;
+  const userId = /^[a-z0-9]{1,32}$/i.test(text(params.userId)) ? text(params.userId) : undefined;
   const isRangeValid = !from || !to || from < to;
-  return { raw, input: { page, status, saleId, from: isRangeValid ? from : undefined, to: isRangeValid ? to : undefined, email } };
+  return { raw, input: { page, status, saleId, from: isRangeValid ? from : undefined, to: isRangeValid ? to : undefined, email, userId } };
 }
 
 export default async function AdminOrdersPage({ searchParams }: OrdersPageProps) {
   await requireAdmin("/admin/orders");
   const { raw, input } = parseParams(await searchParams);
   const data = await (await serverCaller()).adminOrder.list(input);
-  const keep = { status: input.status, saleId: input.saleId, from: raw.from || undefined, to: raw.to || undefined, email: input.email };
+  const keep = { status: input.status, saleId: input.saleId, from: raw.from || undefined, to: raw.to || undefined, email: input.email, userId: input.userId };
 
   return (
     <>
       <PageHeading>{t.heading}</PageHeading>
-      <form method="get" action="/admin/orders" role="search" aria-label={t.filters} className="mb-4 grid gap-3 rounded-xl border border-zinc-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-6 lg:items-end">
+      <form method="get" action="/admin/orders" role="search" aria-label={t.filters} className="mb-4 grid gap-3 rounded-xl border border-zinc-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-[9rem_7rem_9rem_9rem_1fr_auto] lg:items-end">
         <label className="text-sm font-medium text-zinc-800">
           {t.status}
           <select name="status" defaultValue={input.status ?? ""} className={selectClass}>
@@ -74,11 +75,12 @@ export default async function AdminOrdersPage({ searchParams }: OrdersPageProps)
           {t.email}
           <input name="email" type="email" defaultValue={raw.email} className={inputClass} autoComplete="off" />
         </label>
+        {input.userId ? <input type="hidden" name="userId" value={input.userId} /> : null}
         <div className="flex gap-2">
-          <button type="submit" className="h-11 rounded-lg bg-zinc-900 px-5 text-sm font-semibold text-white hover:bg-zinc-700">
+          <button type="submit" className="h-11 whitespace-nowrap rounded-lg bg-zinc-900 px-5 text-sm font-semibold text-white hover:bg-zinc-700">
             {adminKo.common.search}
           </button>
-          <Link href="/admin/orders" className="inline-flex h-11 items-center rounded-lg border border-zinc-300 px-4 text-sm hover:bg-zinc-100">
+          <Link href="/admin/orders" className="inline-flex h-11 items-center whitespace-nowrap rounded-lg border border-zinc-300 px-4 text-sm hover:bg-zinc-100">
             {adminKo.common.reset}
           </Link>
         </div>
@@ -99,7 +101,7 @@ export default async function AdminOrdersPage({ searchParams }: OrdersPageProps)
           <tbody className="divide-y divide-zinc-100">
             {data.items.map((order) => (
               <tr key={order.id}>
-                <th scope="row" className={`${tdClass} font-mono text-xs`}>
+                <th scope="row" className={`${tdClass} font-mono text-xs break-all`}>
                   <Link href={`/admin/orders/${order.id}`} className="text-brand-700 hover:underline">
                     {order.id}
                   </Link>
@@ -108,15 +110,15 @@ export default async function AdminOrdersPage({ searchParams }: OrdersPageProps)
                   {order.title}
                   {order.lineCount > 1 ? t.more(order.lineCount - 1) : ""}
                 </td>
-                <td className={tdClass}>{adminKo.orderStatus[order.status]}</td>
-                <td className={tdClass}>{order.saleId ? `#${order.saleId}` : "-"}</td>
-                <td className={tdClass}>{formatKrw(order.totalAmount)}</td>
+                <td className={`${tdClass} whitespace-nowrap`}>{adminKo.orderStatus[order.status]}</td>
+                <td className={`${tdClass} whitespace-nowrap`}>{order.saleId ? `#${order.saleId}` : "-"}</td>
+                <td className={`${tdClass} whitespace-nowrap`}>{formatKrw(order.totalAmount)}</td>
                 <td className={`${tdClass} font-mono text-xs`}>
                   <Link href={`/admin/users/${order.userId}`} className="hover:underline">
                     {order.userId}
                   </Link>
                 </td>
-                <td className={tdClass}>{formatSeoulDateTime(order.createdAt)}</td>
+                <td className={`${tdClass} whitespace-nowrap`}>{formatSeoulDateTime(order.createdAt)}</td>
               </tr>
             ))}
           </tbody>

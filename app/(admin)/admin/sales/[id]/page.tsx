@@ -3,9 +3,10 @@ import { notFound } from "next/navigation";
 import { Suspense } from "react";
 
 import { SaleMonitor } from "~/app/(admin)/admin/sales/[id]/sale-monitor.tsx";
+import { prefetchOr404 } from "~/app/(admin)/admin/_lib/prefetch-or-404.ts";
 import { adminKo } from "~/app/_i18n/admin.ts";
 import { requireAdmin } from "~/app/_lib/require-session.ts";
-import { HydrateClient, prefetch, trpc } from "~/app/_trpc/server.tsx";
+import { HydrateClient, trpc } from "~/app/_trpc/server.tsx";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const { id } = await params;
@@ -16,7 +17,7 @@ export default async function SaleMonitorPage({ params }: { params: Promise<{ id
   const { id } = await params;
   await requireAdmin(`/admin/sales/${encodeURIComponent(id)}`);
   if (!/^[1-9]\d{0,9}$/.test(id) || Number(id) > 2_147_483_647) notFound();
-  prefetch(trpc.adminSale.monitor.queryOptions({ id: Number(id) }));
+  await prefetchOr404(trpc.adminSale.monitor.queryOptions({ id: Number(id) }));
 
   return (
     <HydrateClient>

@@ -20,8 +20,8 @@ export default function TimelineChart({ points, label, attemptsLabel, winsLabel 
           <YAxis allowDecimals={false} width={48} fontSize={12} />
           <Tooltip labelFormatter={(value) => formatSeoulTimeOfDay(Number(value))} />
           <Legend />
-          <Line type="monotone" dataKey="attempts" name={attemptsLabel} stroke="#e11d48" dot={false} isAnimationActive={false} strokeWidth={2} />
-          <Line type="monotone" dataKey="wins" name={winsLabel} stroke="#059669" dot={false} isAnimationActive={false} strokeWidth={2} />
+          <Line type="linear" dataKey="attempts" name={attemptsLabel} stroke="#e11d48" dot={false} isAnimationActive={false} strokeWidth={2} />
+          <Line type="linear" dataKey="wins" name={winsLabel} stroke="#059669" dot={false} isAnimationActive={false} strokeWidth={2} />
         </LineChart>
       </ResponsiveContainer>
     </figure>

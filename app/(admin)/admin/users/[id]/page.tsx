@@ -3,9 +3,10 @@ import { notFound } from "next/navigation";
 import { Suspense } from "react";
 
 import { UserDetail } from "~/app/(admin)/admin/users/[id]/user-detail.tsx";
+import { prefetchOr404 } from "~/app/(admin)/admin/_lib/prefetch-or-404.ts";
 import { adminKo } from "~/app/_i18n/admin.ts";
 import { requireAdmin } from "~/app/_lib/require-session.ts";
-import { HydrateClient, prefetch, trpc } from "~/app/_trpc/server.tsx";
+import { HydrateClient, trpc } from "~/app/_trpc/server.tsx";
 
 export const metadata: Metadata = { title: adminKo.users.title };
 
@@ -13,7 +14,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
   const { id } = await params;
   await requireAdmin(`/admin/users/${encodeURIComponent(id)}`);
   if (!/^[a-z0-9]{1,32}$/i.test(id)) notFound();
-  prefetch(trpc.adminUser.get.queryOptions({ id }));
+  await prefetchOr404(trpc.adminUser.get.queryOptions({ id }));
 
   return (
     <HydrateClient>

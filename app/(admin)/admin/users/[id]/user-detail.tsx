@@ -118,7 +118,17 @@ export function UserDetail({ id }: { id: string }) {
         </Card>
       </div>
 
-      <Card title={t.recentOrders} className="mt-4">
+      <Card
+        title={
+          <span className="flex items-center justify-between gap-2">
+            {t.recentOrders}
+            <Link href={`/admin/orders?userId=${user.id}`} className="text-sm font-normal text-brand-700 hover:underline">
+              {t.allOrders}
+            </Link>
+          </span>
+        }
+        className="mt-4"
+      >
         {user.orders.length === 0 ? (
           <p className="text-sm text-zinc-500">{adminKo.common.empty}</p>
         ) : (

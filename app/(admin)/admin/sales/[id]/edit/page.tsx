@@ -25,7 +25,7 @@ export default async function EditSalePage({ params }: { params: Promise<{ id: s
   return (
     <>
       <Link href={`/admin/sales/${sale.id}`} className="text-sm text-zinc-600 hover:underline">
-        {adminKo.monitor.heading}
+        ← {adminKo.monitor.heading}
       </Link>
       <PageHeading>{adminKo.sales.editTitle(sale.id)}</PageHeading>
       {isEditable ? <SaleForm sale={sale} /> : <FormMessage tone="info">{adminKo.sales.notEditable}</FormMessage>}
