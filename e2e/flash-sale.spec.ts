@@ -1,13 +1,15 @@
 // The fixtures load .env.local, so they must be imported before anything that reads the environment.
 import { advanceAppClock, appNow, expect, signInContext, test } from "./fixtures/app";
 
-import { createFlashSale, createUser } from "~/server/testing/factories.ts";
+import { createAddress, createFlashSale, createUser } from "~/server/testing/factories.ts";
 
 test.describe("flash sale", () => {
   test("the countdown reaches zero, a buyer wins and pays, the sold count updates and the next shopper sees sold out", async ({ browser, db }) => {
     const opensAt = new Date((await appNow()).getTime() + 20_000);
     const sale = await createFlashSale(db, { opensAt, quantity: 1, salePrice: 49_000 });
     const buyer = await createUser(db);
+    // A sale order is placed without an address; the buyer's default one is preselected on the pay page.
+    await createAddress(db, buyer.id, { label: "우리집", recipient: "김세일" });
     const latecomer = await createUser(db);
 
     const buyerContext = await browser.newContext();
@@ -25,8 +27,10 @@ test.describe("flash sale", () => {
     await expect(page.getByTestId("sale-remaining")).toHaveText("남은 수량 0 / 1");
 
     await page.getByRole("link", { name: "결제하러 가기" }).click();
+    await expect(page.getByRole("radio", { name: /우리집/ })).toBeChecked();
     await page.getByRole("button", { name: "49,000원 결제하기" }).click();
     await expect(page.getByTestId("order-status")).toHaveText("결제 완료");
+    await expect(page.getByText("김세일")).toBeVisible();
 
     await page.goto(`/sales/${sale.id}`);
     await expect(page.getByTestId("sale-sold")).toHaveText("1개 판매 완료");
@@ -46,11 +50,13 @@ test.describe("flash sale", () => {
   test("a buyer at the per-user limit is told so", async ({ page, context, db }) => {
     const sale = await createFlashSale(db, { opensAt: new Date((await appNow()).getTime() - 1_000), quantity: 5, perUserLimit: 1 });
     const buyer = await createUser(db);
+    await createAddress(db, buyer.id, { label: "우리집" });
     await signInContext(context, buyer);
 
     await page.goto(`/sales/${sale.id}`);
     await page.getByRole("button", { name: "지금 구매" }).click();
     await page.getByRole("link", { name: "결제하러 가기" }).click();
+    await expect(page.getByRole("radio", { name: /우리집/ })).toBeChecked();
     await page.getByRole("button", { name: /결제하기$/ }).click();
     await expect(page.getByTestId("order-status")).toHaveText("결제 완료");
 

@@ -29,9 +29,8 @@ const { env } = await import("~/server/env.js");
 const { systemClock } = await import("~/server/clock.ts");
 const { createPrismaClient } = await import("~/server/db.ts");
 const { redis } = await import("~/server/redis.ts");
-const { encryptPii } = await import("~/server/crypto/pii.ts");
 const { createMigratedDatabase, createTestRunId, dropDatabase } = await import("~/server/testing/db-url.ts");
-const { createCategory, createProduct, createUsers } = await import("~/server/testing/factories.ts");
+const { createCategory, createDefaultAddresses, createProduct, createUsers } = await import("~/server/testing/factories.ts");
 const { sessionCookieFor, startTestServer } = await import("~/server/testing/http.ts");
 
 type Buyer = { cookie: string; addressId: number };
@@ -80,18 +79,7 @@ const server = await startTestServer({ deps: { db, redis, clock: systemClock } }
 
 try {
   const users = await createUsers(db, USERS);
-  await db.address.createMany({
-    data: users.map((user) => ({
-      userId: user.id,
-      label: "집",
-      recipientEnc: encryptPii("구매자"),
-      phoneEnc: encryptPii("010-0000-0000"),
-      postalCodeEnc: encryptPii("06236"),
-      address1Enc: encryptPii("서울특별시 강남구 테헤란로 1"),
-      isDefault: true,
-    })),
-  });
-  const addressByUser = new Map((await db.address.findMany({ select: { id: true, userId: true } })).map((address) => [address.userId, address.id]));
+  const addressByUser = await createDefaultAddresses(db, users.map((user) => user.id));
   const buyers = await Promise.all(users.map(async (user) => ({ cookie: await sessionCookieFor(user, { maxAgeS: 3600 }), addressId: addressByUser.get(user.id)! })));
 
   const categoryId = (await createCategory(db)).id;

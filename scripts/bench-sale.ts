@@ -315,8 +315,11 @@ async function benchWaitingRoom(context: {
   issuePurchaseToken: typeof IssuePurchaseToken;
 }) {
   const { sessionCookieFor } = await import("~/server/testing/http.ts");
+  const { createDefaultAddresses } = await import("~/server/testing/factories.ts");
   const queueUsers = context.users.slice(0, Number(flags["queue-users"]));
   const cookies = await Promise.all(queueUsers.map((user) => sessionCookieFor(user, { maxAgeS: 3600 })));
+  // Sale orders are paid together with a shipping address; each buyer has a default one, as the pay page expects.
+  const addressByUser = await createDefaultAddresses(context.db, queueUsers.map((user) => user.id));
   const newQueueSale = (opensAt: Date) =>
     context.createFlashSale(context.db, { opensAt, quantity: stock, perUserLimit: 1, waitingRoomEnabled: true, admissionMode: "AUTO", overbookingPercent: 120, queueOpensMinutesBefore: 60 });
 
@@ -367,7 +370,7 @@ async function benchWaitingRoom(context: {
         const reserved = await post("sale.reserve", { saleId: sale.id, idempotencyKey: `wr-${user.id}`, purchaseToken: token, admissionPass: state.admissionPass });
         const result = reserved.result?.data.json as { outcome?: string; orderId?: string } | undefined;
         if (result?.outcome !== "WON" || !result.orderId) continue;
-        const paid = await post("order.pay", { orderId: result.orderId, paymentKey: `wr_${result.orderId}`, amount: 59_000 }, cookies[index]);
+        const paid = await post("order.pay", { orderId: result.orderId, paymentKey: `wr_${result.orderId}`, amount: 59_000, addressId: addressByUser.get(user.id) }, cookies[index]);
         if (paid.result) lastPaidAt = Math.max(lastPaidAt, Date.now());
         outcomeAt.push(Date.now());
         return;

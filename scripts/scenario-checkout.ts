@@ -48,9 +48,8 @@ const { dueOperations } = await import("~/server/domain/due-work/due-operations.
 const { createPaymentSandbox } = await import("~/server/payment-sandbox/server.ts");
 const { createPaymentGateway } = await import("~/server/payments/gateway.ts");
 const { createMigratedDatabase, createTestRunId, dropDatabase } = await import("~/server/testing/db-url.ts");
-const { createProduct, createUsers } = await import("~/server/testing/factories.ts");
+const { createDefaultAddresses, createProduct, createUsers } = await import("~/server/testing/factories.ts");
 const { createTestClient, sessionCookieFor, startTestServer } = await import("~/server/testing/http.ts");
-const { encryptPii } = await import("~/server/crypto/pii.ts");
 
 /** mulberry32: a tiny seeded PRNG, so a run with the same --seed makes the same choices. */
 function seededRandom(seed: number) {
@@ -86,18 +85,7 @@ try {
 
   const product = await createProduct(db, { name: "시나리오 한정 스니커즈", price: config.price, stock: config.stock });
   const users = await createUsers(db, config.buyers);
-  await db.address.createMany({
-    data: users.map((user) => ({
-      userId: user.id,
-      label: "집",
-      recipientEnc: encryptPii("구매자"),
-      phoneEnc: encryptPii("010-0000-0000"),
-      postalCodeEnc: encryptPii("06236"),
-      address1Enc: encryptPii("서울특별시 강남구 테헤란로 1"),
-      isDefault: true,
-    })),
-  });
-  const addressByUser = new Map((await db.address.findMany({ select: { id: true, userId: true } })).map((address) => [address.userId, address.id]));
+  const addressByUser = await createDefaultAddresses(db, users.map((user) => user.id));
   const buyers = await Promise.all(
     users.map(async (user) => ({ id: user.id, addressId: addressByUser.get(user.id)!, client: createTestClient(server.url, { cookie: await sessionCookieFor(user) }) })),
   );

@@ -70,7 +70,7 @@ async function main() {
   const { fixedClock } = await import("~/server/clock.ts");
   const { createPaymentSandbox } = await import("~/server/payment-sandbox/server.ts");
   const { createPaymentGateway } = await import("~/server/payments/gateway.ts");
-  const { createFlashSale, createUsers } = await import("~/server/testing/factories.ts");
+  const { createDefaultAddresses, createFlashSale, createUsers } = await import("~/server/testing/factories.ts");
   const { createTestClient, sessionCookieFor, startTestServer } = await import("~/server/testing/http.ts");
   const { issuePurchaseToken } = await import("~/server/domain/sales/purchase-token.ts");
   const { expireUnpaidOrders } = await import("~/server/domain/orders/expire-unpaid-orders.ts");
@@ -90,6 +90,8 @@ async function main() {
   try {
     console.log(`→ ${userCount} buyers, ${stock} units, ${abandonRate * 100}% abandon at payment, ${declineRate * 100}% of payments declined`);
     const buyers = await createUsers(db, userCount);
+    // A sale order is paid together with a shipping address (the pay page preselects the buyer's default).
+    const addressByUser = await createDefaultAddresses(db, buyers.map((buyer) => buyer.id));
     const sale = await createFlashSale(db, { opensAt: clock.now(), quantity: stock, holdMinutes: 10 });
     const holdMs = 10 * 60_000;
 
@@ -117,7 +119,7 @@ async function main() {
         const client = createTestClient(server.url, { cookie: await sessionCookieFor(buyer) });
         const order = await client.order.get.query({ id: result.orderId });
         try {
-          await client.order.pay.mutate({ orderId: result.orderId, paymentKey: `scn_${crypto.randomUUID()}`, amount: order.totalAmount });
+          await client.order.pay.mutate({ orderId: result.orderId, paymentKey: `scn_${crypto.randomUUID()}`, amount: order.totalAmount, addressId: addressByUser.get(buyer.id) });
           paid += 1;
         } catch {
           declined += 1;

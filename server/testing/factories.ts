@@ -90,6 +90,23 @@ export async function createAddress(db: Db, userId: string, overrides: { isDefau
   });
 }
 
+/** A default address for each of many users in one INSERT, for benchmarks and scenarios; returns user id → address id. */
+export async function createDefaultAddresses(db: Db, userIds: string[]) {
+  await db.address.createMany({
+    data: userIds.map((userId) => ({
+      userId,
+      label: "집",
+      recipientEnc: encryptPii("구매자"),
+      phoneEnc: encryptPii("010-0000-0000"),
+      postalCodeEnc: encryptPii("06236"),
+      address1Enc: encryptPii("서울특별시 강남구 테헤란로 1"),
+      isDefault: true,
+    })),
+  });
+  const addresses = await db.address.findMany({ where: { userId: { in: userIds } }, select: { id: true, userId: true } });
+  return new Map(addresses.map((address) => [address.userId, address.id]));
+}
+
 /**
  * An order row in any status, written directly (no stock, Redis or payment side effects): for tests of read models
  * such as admin lists and sale reports. One line of `quantity` units of the product.

@@ -6,7 +6,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 
-import { AddressForm } from "~/app/(shop)/checkout/address-form.tsx";
+import { AddressChooser, preselectedAddressId } from "~/app/(shop)/checkout/address-chooser.tsx";
 import { ordersKo } from "~/app/_i18n/orders.ts";
 import { formatKrw } from "~/app/_lib/format.ts";
 import { useTRPC } from "~/app/_trpc/client.tsx";
@@ -26,7 +26,6 @@ export function CheckoutForm({ source }: { source: CheckoutSource }) {
   const checkoutQuery = useQuery({ ...trpc.order.checkout.queryOptions({ source }), retry: false });
   const [idempotencyKey] = useState(() => crypto.randomUUID());
   const [chosenAddressId, setChosenAddressId] = useState<number | null>(null);
-  const [isAddingAddress, setIsAddingAddress] = useState(false);
 
   const placeOrder = useMutation(
     trpc.order.create.mutationOptions({
@@ -64,7 +63,7 @@ export function CheckoutForm({ source }: { source: CheckoutSource }) {
     );
   }
 
-  const addressId = chosenAddressId ?? checkout.addresses.find((address) => address.isDefault)?.id ?? checkout.addresses[0]?.id ?? null;
+  const addressId = preselectedAddressId(checkout.addresses, chosenAddressId);
   const canSubmit = checkout.canPlaceOrder && addressId !== null && !placeOrder.isPending && !placeOrder.isSuccess;
 
   return (
@@ -94,63 +93,15 @@ export function CheckoutForm({ source }: { source: CheckoutSource }) {
           </ul>
         </section>
 
-        <section aria-labelledby="checkout-address-heading">
-          <div className="flex items-center justify-between">
-            <h2 id="checkout-address-heading" className="text-lg font-semibold text-zinc-900">
-              {t.address}
-            </h2>
-            <button
-              type="button"
-              onClick={() => setIsAddingAddress((value) => !value)}
-              aria-expanded={isAddingAddress}
-              className="rounded-md px-3 py-1.5 text-sm font-medium text-brand-600 hover:bg-brand-50"
-            >
-              {isAddingAddress ? t.cancelAddAddress : t.addAddress}
-            </button>
-          </div>
-
-          {checkout.addresses.length === 0 && !isAddingAddress ? <p className="mt-3 text-sm text-zinc-600">{t.noAddress}</p> : null}
-          {checkout.addresses.length > 0 ? (
-            <fieldset className="mt-3 space-y-2">
-              <legend className="sr-only">{t.addressChoice}</legend>
-              {checkout.addresses.map((address) => (
-                <label
-                  key={address.id}
-                  className="flex cursor-pointer gap-3 rounded-xl border border-zinc-200 bg-white p-4 has-[:checked]:border-brand-600 has-[:checked]:ring-1 has-[:checked]:ring-brand-600"
-                >
-                  <input
-                    type="radio"
-                    name="addressId"
-                    value={address.id}
-                    checked={address.id === addressId}
-                    onChange={() => setChosenAddressId(address.id)}
-                    className="mt-1 accent-brand-600"
-                  />
-                  <span className="text-sm">
-                    <span className="font-semibold text-zinc-900">{address.label}</span>
-                    {address.isDefault ? <span className="ml-2 rounded bg-zinc-100 px-1.5 py-0.5 text-xs text-zinc-600">{t.defaultBadge}</span> : null}
-                    <span className="mt-1 block text-zinc-700">
-                      {address.recipient} · {address.phone}
-                    </span>
-                    <span className="block text-zinc-500">
-                      ({address.postalCode}) {address.address1} {address.address2 ?? ""}
-                    </span>
-                  </span>
-                </label>
-              ))}
-            </fieldset>
-          ) : null}
-
-          {isAddingAddress ? (
-            <AddressForm
-              onSaved={async (address) => {
-                setChosenAddressId(address.id);
-                setIsAddingAddress(false);
-                await queryClient.invalidateQueries({ queryKey: trpc.order.checkout.pathKey() });
-              }}
-            />
-          ) : null}
-        </section>
+        <AddressChooser
+          addresses={checkout.addresses}
+          selectedId={addressId}
+          onSelect={setChosenAddressId}
+          onAdded={async (address) => {
+            setChosenAddressId(address.id);
+            await queryClient.invalidateQueries({ queryKey: trpc.order.checkout.pathKey() });
+          }}
+        />
       </div>
 
       <aside aria-labelledby="checkout-summary-heading" className="h-fit rounded-xl border border-zinc-200 bg-white p-5 shadow-sm lg:sticky lg:top-24">

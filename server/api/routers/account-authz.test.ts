@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter, type AppRouter } from "~/server/api/root.ts";
 import { db } from "~/server/db.ts";
 import { validPassword } from "~/server/testing/accounts.ts";
+import { trpcOutcomeOf } from "~/server/testing/api-test.ts";
 import { createAddress, createUser, uniqueSuffix } from "~/server/testing/factories.ts";
 import { createTestClient, sessionCookieFor, startTestServer, TEST_CLIENT_IP_HEADER, uniqueTestIp } from "~/server/testing/http.ts";
 
@@ -46,16 +47,6 @@ describe("account authorization matrix", () => {
     return createTestClient(server.url, { cookie: await sessionCookieFor(user, { sessionVersion }), headers });
   }
 
-  async function outcomeOf(call: Promise<unknown>): Promise<Outcome> {
-    try {
-      await call;
-      return "OK";
-    } catch (error) {
-      if (!(error instanceof TRPCClientError)) throw error;
-      return (error as TRPCClientError<AppRouter>).data?.code as Outcome;
-    }
-  }
-
   const ownData: Record<Actor, Outcome> = { anonymous: "UNAUTHORIZED", userA: "OK", userB: "OK", admin: "OK" };
   const ownedByA: Record<Actor, Outcome> = { anonymous: "UNAUTHORIZED", userA: "OK", userB: "NOT_FOUND", admin: "NOT_FOUND" };
   const adminOnly: Record<Actor, Outcome> = { anonymous: "UNAUTHORIZED", userA: "FORBIDDEN", userB: "FORBIDDEN", admin: "OK" };
@@ -91,7 +82,7 @@ describe("account authorization matrix", () => {
     const actual = {} as Record<Actor, Outcome>;
     // userA last: its calls may delete the address the others probe.
     for (const actor of ["anonymous", "userB", "admin", "userA"] as const) {
-      actual[actor] = await outcomeOf(call(await clientFor(actor), actor));
+      actual[actor] = await trpcOutcomeOf<Outcome>(call(await clientFor(actor), actor));
     }
     expect(actual).toEqual(expected);
   });

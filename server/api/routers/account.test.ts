@@ -1,4 +1,4 @@
-import { TRPCClientError } from "@trpc/client";
+import type { TRPCClientError } from "@trpc/client";
 import type { inferRouterInputs } from "@trpc/server";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +12,7 @@ import { VERIFICATION_TTL_MS } from "~/server/domain/accounts/email-verification
 import { verifyEmailLink } from "~/server/domain/accounts/verify-email.ts";
 import { authenticatePassword } from "~/server/domain/auth/authenticate-password.ts";
 import { latestVerificationMail, validPassword } from "~/server/testing/accounts.ts";
+import { trpcErrorOf } from "~/server/testing/api-test.ts";
 import { createUser, uniqueSuffix } from "~/server/testing/factories.ts";
 import { createTestClient, sessionCookieFor, startTestServer, TEST_CLIENT_IP_HEADER, uniqueTestIp } from "~/server/testing/http.ts";
 
@@ -24,15 +25,6 @@ function uniqueEmail(tag = "acct") {
 
 function signUpForm(overrides: Partial<SignUpForm> = {}): SignUpForm {
   return { email: uniqueEmail(), password: validPassword(), name: "김가입", phone: "010-2222-3333", ...overrides };
-}
-
-async function trpcError(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(TRPCClientError);
-  return error as TRPCClientError<AppRouter>;
 }
 
 /** A raw POST, for what the tRPC client hides: status, Set-Cookie and Retry-After headers. */
@@ -122,7 +114,7 @@ describe("account router over HTTP", () => {
       await expect(anonymous().account.verifyEmail.mutate({ email: form.email, code })).resolves.toEqual({ isVerified: true });
       expect(await authenticatePassword({ db, redis }, { email: form.email, password: form.password, ip })).toMatchObject({ ok: true });
 
-      const reused = await trpcError(anonymous().account.verifyEmail.mutate({ email: form.email, code }));
+      const reused = await trpcErrorOf(anonymous().account.verifyEmail.mutate({ email: form.email, code }));
       expect(reused.data?.code).toBe("BAD_REQUEST");
     });
 
@@ -132,13 +124,13 @@ describe("account router over HTTP", () => {
       const { code } = await latestVerificationMail(db, form.email);
       const wrong = code === "000000" ? "111111" : "000000";
 
-      const first = await trpcError(anonymous().account.verifyEmail.mutate({ email: form.email, code: wrong }));
+      const first = await trpcErrorOf(anonymous().account.verifyEmail.mutate({ email: form.email, code: wrong }));
       expect(first.data).toMatchObject({ code: "BAD_REQUEST", domainCode: "INVALID_INPUT" });
       expect(first.message).toContain("남은 입력 기회 4회");
       for (let attempt = 2; attempt <= 5; attempt++) {
-        await trpcError(anonymous().account.verifyEmail.mutate({ email: form.email, code: wrong }));
+        await trpcErrorOf(anonymous().account.verifyEmail.mutate({ email: form.email, code: wrong }));
       }
-      const locked = await trpcError(anonymous().account.verifyEmail.mutate({ email: form.email, code }));
+      const locked = await trpcErrorOf(anonymous().account.verifyEmail.mutate({ email: form.email, code }));
       expect(locked.data).toMatchObject({ code: "PRECONDITION_FAILED", domainCode: "INVALID_STATE" });
       expect(locked.message).toContain("입력 횟수를 초과");
     });
@@ -162,7 +154,7 @@ describe("account router over HTTP", () => {
       const { code } = await latestVerificationMail(db, form.email);
       clock.advance(VERIFICATION_TTL_MS);
 
-      const expired = await trpcError(anonymousOnClock().account.verifyEmail.mutate({ email: form.email, code }));
+      const expired = await trpcErrorOf(anonymousOnClock().account.verifyEmail.mutate({ email: form.email, code }));
       expect(expired.data).toMatchObject({ code: "PRECONDITION_FAILED" });
       expect(expired.message).toContain("만료");
     });
@@ -185,7 +177,7 @@ describe("account router over HTTP", () => {
       expect(second.id).toBeGreaterThan(first.id);
 
       if (first.code !== second.code) {
-        await trpcError(anonymousOnClock().account.verifyEmail.mutate({ email: form.email, code: first.code }));
+        await trpcErrorOf(anonymousOnClock().account.verifyEmail.mutate({ email: form.email, code: first.code }));
       }
       await expect(verifyEmailLink({ db, clock }, { token: first.token })).rejects.toMatchObject({ code: "INVALID_STATE" });
       await expect(anonymousOnClock().account.verifyEmail.mutate({ email: form.email, code: second.code })).resolves.toEqual({ isVerified: true });
@@ -209,7 +201,7 @@ describe("account router over HTTP", () => {
 
     it("refuses a taken email with a message that reveals nothing about the account", async () => {
       const { form } = await signUpAndVerify(signUpForm({ name: "비밀스러운 이름" }));
-      const duplicate = await trpcError(signUp(signUpForm({ email: form.email.toUpperCase() })));
+      const duplicate = await trpcErrorOf(signUp(signUpForm({ email: form.email.toUpperCase() })));
       expect(duplicate.data).toMatchObject({ code: "CONFLICT", httpStatus: 409 });
       expect(duplicate.message).toBe("이미 가입된 이메일입니다. 로그인하거나 다른 이메일로 가입해 주세요.");
       expect(duplicate.message).not.toContain("비밀스러운");
@@ -219,7 +211,7 @@ describe("account router over HTTP", () => {
       const form = signUpForm();
       createdEmails.push(form.email);
       await anonymousOnClock().account.signUp.mutate(form);
-      const pending = await trpcError(anonymousOnClock().account.signUp.mutate(signUpForm({ email: form.email })));
+      const pending = await trpcErrorOf(anonymousOnClock().account.signUp.mutate(signUpForm({ email: form.email })));
       expect(pending.data?.code).toBe("CONFLICT");
 
       clock.advance(VERIFICATION_TTL_MS + 1);
@@ -246,20 +238,20 @@ describe("account router over HTTP", () => {
       ["no letter", "1234567!"],
       ["no symbol", "Abcdefg1"],
     ])("enforces the password policy: %s", async (_case, password) => {
-      const error = await trpcError(anonymous().account.signUp.mutate(signUpForm({ password })));
+      const error = await trpcErrorOf(anonymous().account.signUp.mutate(signUpForm({ password })));
       expect(error.data?.code).toBe("BAD_REQUEST");
       expect(error.data?.zodError?.fieldErrors).toHaveProperty("password");
     });
 
     it("refuses a password equal to the email", async () => {
       const email = `a1!${uniqueSuffix()}@test.flashmart.local`;
-      const error = await trpcError(anonymous().account.signUp.mutate(signUpForm({ email, password: email.toUpperCase() })));
+      const error = await trpcErrorOf(anonymous().account.signUp.mutate(signUpForm({ email, password: email.toUpperCase() })));
       expect(fieldErrorsOf(error).password).toContain("비밀번호는 이메일과 같을 수 없습니다.");
     });
 
     it("validates every field with clear Korean messages, and nothing is created", async () => {
       const email = uniqueEmail("invalid");
-      const error = await trpcError(
+      const error = await trpcErrorOf(
         anonymous().account.signUp.mutate({ email: "not-an-email", password: "x", name: " ", phone: "12", address: { label: "", recipient: "", phone: "", postalCode: "1", address1: "" } }),
       );
       expect(Object.keys(error.data?.zodError?.fieldErrors ?? {})).toEqual(expect.arrayContaining(["email", "password", "name", "phone", "address"]));
@@ -316,7 +308,7 @@ describe("account router over HTTP", () => {
         name: "새 이름 Zoë",
         phone: "010-9999-8888",
       });
-      const invalid = await trpcError(client.account.updateProfile.mutate({ data: { name: "", phone: "abc" } }));
+      const invalid = await trpcErrorOf(client.account.updateProfile.mutate({ data: { name: "", phone: "abc" } }));
       expect(Object.keys(invalid.data?.zodError?.fieldErrors ?? {})).toEqual(expect.arrayContaining(["data"]));
     });
 
@@ -348,14 +340,14 @@ describe("account router over HTTP", () => {
       const password = validPassword();
       const user = await createUser(db, { password });
       const client = await asUser(user);
-      const wrong = await trpcError(client.account.changePassword.mutate({ currentPassword: "Wrong-pass1!", newPassword: validPassword() }));
+      const wrong = await trpcErrorOf(client.account.changePassword.mutate({ currentPassword: "Wrong-pass1!", newPassword: validPassword() }));
       expect(wrong.data).toMatchObject({ code: "BAD_REQUEST", domainCode: "INVALID_INPUT" });
       expect(wrong.message).toBe("현재 비밀번호가 올바르지 않습니다.");
-      const weak = await trpcError(client.account.changePassword.mutate({ currentPassword: password, newPassword: "short" }));
+      const weak = await trpcErrorOf(client.account.changePassword.mutate({ currentPassword: password, newPassword: "short" }));
       expect(weak.data?.zodError?.fieldErrors).toHaveProperty("newPassword");
-      const same = await trpcError(client.account.changePassword.mutate({ currentPassword: password, newPassword: password }));
+      const same = await trpcErrorOf(client.account.changePassword.mutate({ currentPassword: password, newPassword: password }));
       expect(fieldErrorsOf(same).newPassword).toContain("새 비밀번호가 현재 비밀번호와 같습니다.");
-      const asEmail = await trpcError(client.account.changePassword.mutate({ currentPassword: password, newPassword: `${user.email}` }));
+      const asEmail = await trpcErrorOf(client.account.changePassword.mutate({ currentPassword: password, newPassword: `${user.email}` }));
       expect(asEmail.data?.code).toBe("BAD_REQUEST");
       await expect(client.account.me.query()).resolves.toMatchObject({ id: user.id });
     });
@@ -436,7 +428,7 @@ describe("account router over HTTP", () => {
 
     it("validates address fields", async () => {
       const client = await asUser(await createUser(db));
-      const error = await trpcError(client.account.address.create.mutate({ ...address("집"), postalCode: "123", phone: "phone" }));
+      const error = await trpcErrorOf(client.account.address.create.mutate({ ...address("집"), postalCode: "123", phone: "phone" }));
       expect(error.data?.zodError?.fieldErrors).toMatchObject({ postalCode: ["우편번호 5자리를 입력해 주세요."], phone: expect.any(Array) });
     });
   });

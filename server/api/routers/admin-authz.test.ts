@@ -2,12 +2,13 @@
  * Authorization matrix for every admin dashboard procedure: anonymous → 401, USER → 403, ADMIN → allowed. A second
  * test fails when a new admin procedure is added without a row here.
  */
-import { TRPCClientError } from "@trpc/client";
+import type { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { appRouter, type AppRouter } from "~/server/api/root.ts";
 import { db } from "~/server/db.ts";
 import { redis } from "~/server/redis.ts";
+import { trpcOutcomeOf } from "~/server/testing/api-test.ts";
 import { createFlashSale, createOrder, createProduct, createUser, uniqueSuffix } from "~/server/testing/factories.ts";
 import { createTestClient, sessionCookieFor, startTestServer } from "~/server/testing/http.ts";
 import { deleteUsersWithOrders } from "~/server/testing/orders.ts";
@@ -53,16 +54,6 @@ describe("admin dashboard authorization", () => {
     await server.close();
   });
 
-  async function outcomeOf(call: Promise<unknown>): Promise<Outcome> {
-    try {
-      await call;
-      return "OK";
-    } catch (error) {
-      if (!(error instanceof TRPCClientError)) throw error;
-      return (error as TRPCClientError<AppRouter>).data?.code as Outcome;
-    }
-  }
-
   const adminOnly: Record<Actor, Outcome> = { anonymous: "UNAUTHORIZED", user: "FORBIDDEN", admin: "OK" };
 
   const newProduct = () => ({
@@ -107,7 +98,7 @@ describe("admin dashboard authorization", () => {
 
   it.each(matrix)("$procedure: anonymous 401, user 403, admin allowed", async ({ call }) => {
     const actual = {} as Record<Actor, Outcome>;
-    for (const actor of ["anonymous", "user", "admin"] as const) actual[actor] = await outcomeOf(call(clients[actor]));
+    for (const actor of ["anonymous", "user", "admin"] as const) actual[actor] = await trpcOutcomeOf<Outcome>(call(clients[actor]));
     expect(actual).toEqual(adminOnly);
   });
 

@@ -1,10 +1,9 @@
-import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { defaultDeps } from "~/server/api/trpc.ts";
-import type { AppRouter } from "~/server/api/root.ts";
 import { db } from "~/server/db.ts";
 import type { PaymentGateway } from "~/server/payments/types.ts";
+import { trpcErrorOf } from "~/server/testing/api-test.ts";
 import { createOrder, createProduct, createUser } from "~/server/testing/factories.ts";
 import { createTestClient, sessionCookieFor, startTestServer } from "~/server/testing/http.ts";
 import { deleteUsersWithOrders, newPaymentKey } from "~/server/testing/orders.ts";
@@ -42,15 +41,6 @@ describe("adminOrder", () => {
     await server.close();
   });
 
-  async function errorOf(promise: Promise<unknown>) {
-    const error = await promise.then(
-      () => null,
-      (caught: unknown) => caught,
-    );
-    expect(error).toBeInstanceOf(TRPCClientError);
-    return error as TRPCClientError<AppRouter>;
-  }
-
   it("filters by status, date range and the buyer's email (blind index), newest first", async () => {
     const older = await createOrder(db, { userId: buyer.id, productId, status: "PAID", createdAt: new Date("2199-05-01T10:00:00.000Z") });
     const newer = await createOrder(db, { userId: buyer.id, productId, status: "EXPIRED", createdAt: new Date("2199-05-03T10:00:00.000Z") });
@@ -64,7 +54,7 @@ describe("adminOrder", () => {
     expect(paidInRange.items.map((order) => order.id)).toEqual([foreign.id, older.id]);
 
     expect((await admin.adminOrder.list.query({ email: "nobody@test.flashmart.local" })).total).toBe(0);
-    const badRange = await errorOf(admin.adminOrder.list.query({ from: new Date("2199-05-04T00:00:00.000Z"), to: new Date("2199-05-01T00:00:00.000Z") }));
+    const badRange = await trpcErrorOf(admin.adminOrder.list.query({ from: new Date("2199-05-04T00:00:00.000Z"), to: new Date("2199-05-01T00:00:00.000Z") }));
     expect(badRange.data?.code).toBe("BAD_REQUEST");
   });
 
@@ -73,7 +63,7 @@ describe("adminOrder", () => {
     const detail = await admin.adminOrder.get.query({ id: order.id });
     expect(detail).toMatchObject({ id: order.id, userId: otherBuyer.id, status: "PENDING_PAYMENT", canCancel: true, audit: [] });
     expect(Object.keys(detail).filter((key) => key.endsWith("Enc"))).toEqual([]);
-    expect((await errorOf(admin.adminOrder.get.query({ id: "nonexistent" }))).data?.code).toBe("NOT_FOUND");
+    expect((await trpcErrorOf(admin.adminOrder.get.query({ id: "nonexistent" }))).data?.code).toBe("NOT_FOUND");
   });
 
   it("cancels with a reason, records it in the audit log once, and refuses a second cancel", async () => {
@@ -87,7 +77,7 @@ describe("adminOrder", () => {
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actorId: adminId, action: "order.cancel", reason: "재고 오류로 인한 취소", metadata: { previousStatus: "PENDING_PAYMENT", buyerId: buyer.id } });
 
-    const again = await errorOf(admin.adminOrder.cancel.mutate({ id: order.id, reason: "두 번째 시도" }));
+    const again = await trpcErrorOf(admin.adminOrder.cancel.mutate({ id: order.id, reason: "두 번째 시도" }));
     expect([again.data?.code, again.message]).toEqual(["PRECONDITION_FAILED", "이미 취소된 주문입니다."]);
     expect(await db.auditLog.count({ where: { targetType: "ORDER", targetId: order.id } })).toBe(1);
     expect((await admin.adminOrder.get.query({ id: order.id })).audit).toHaveLength(1);
@@ -105,7 +95,7 @@ describe("adminOrder", () => {
 
   it("requires a reason and leaves the order untouched without one", async () => {
     const order = await createOrder(db, { userId: buyer.id, productId });
-    const error = await errorOf(admin.adminOrder.cancel.mutate({ id: order.id, reason: " " }));
+    const error = await trpcErrorOf(admin.adminOrder.cancel.mutate({ id: order.id, reason: " " }));
     expect(error.data?.code).toBe("BAD_REQUEST");
     expect((error.data?.zodError?.fieldErrors as Record<string, string[]>).reason?.[0]).toBe("취소 사유를 2자 이상 입력해 주세요.");
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("PENDING_PAYMENT");
@@ -114,7 +104,7 @@ describe("adminOrder", () => {
 
   it("cannot cancel an order that has shipped", async () => {
     const order = await createOrder(db, { userId: buyer.id, productId, status: "SHIPPING", paidAt: new Date() });
-    const error = await errorOf(admin.adminOrder.cancel.mutate({ id: order.id, reason: "배송 중 취소 시도" }));
+    const error = await trpcErrorOf(admin.adminOrder.cancel.mutate({ id: order.id, reason: "배송 중 취소 시도" }));
     expect(error.data?.code).toBe("PRECONDITION_FAILED");
     expect(await db.auditLog.count({ where: { targetId: order.id } })).toBe(0);
   });

@@ -1,9 +1,9 @@
-import { TRPCClientError } from "@trpc/client";
 import type { inferRouterInputs } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { AppRouter } from "~/server/api/root.ts";
 import { db } from "~/server/db.ts";
+import { trpcErrorOf } from "~/server/testing/api-test.ts";
 import { createCategory, createUser, uniqueSuffix } from "~/server/testing/factories.ts";
 import { createTestClient, sessionCookieFor, startTestServer } from "~/server/testing/http.ts";
 
@@ -42,15 +42,6 @@ describe("adminProduct", () => {
     ...overrides,
   });
 
-  async function errorOf(promise: Promise<unknown>) {
-    const error = await promise.then(
-      () => null,
-      (caught: unknown) => caught,
-    );
-    expect(error).toBeInstanceOf(TRPCClientError);
-    return error as TRPCClientError<AppRouter>;
-  }
-
   it("creates a product, finds it by name and by #id, edits and discontinues it", async () => {
     const created = await admin.adminProduct.create.mutate(valid({ name: `${tag} 생성` }));
     expect(created).toMatchObject({ name: `${tag} 생성`, price: 12_900, stock: 30, status: "AVAILABLE", category: { id: categoryId } });
@@ -66,7 +57,7 @@ describe("adminProduct", () => {
     const discontinued = await admin.adminProduct.discontinue.mutate({ id: created.id });
     expect(discontinued.status).toBe("DISCONTINUED");
     // Gone from the storefront, still in the admin list, and discontinuing again is harmless.
-    expect((await errorOf(admin.product.get.query({ id: created.id }))).data?.code).toBe("NOT_FOUND");
+    expect((await trpcErrorOf(admin.product.get.query({ id: created.id }))).data?.code).toBe("NOT_FOUND");
     expect((await admin.adminProduct.list.query({ query: `${tag} 생성`, status: "DISCONTINUED" })).total).toBe(1);
     expect((await admin.adminProduct.discontinue.mutate({ id: created.id })).status).toBe("DISCONTINUED");
   });
@@ -83,7 +74,7 @@ describe("adminProduct", () => {
   });
 
   it("returns field errors (data.zodError) in Korean and creates nothing for invalid input", async () => {
-    const error = await errorOf(
+    const error = await trpcErrorOf(
       admin.adminProduct.create.mutate(valid({ name: " ", price: 50, stock: -1, imageUrl: "https://evil.example/x.png", description: `${tag} 무효` })),
     );
     expect(error.data?.code).toBe("BAD_REQUEST");
@@ -96,9 +87,9 @@ describe("adminProduct", () => {
   });
 
   it("refuses an unknown category and an unknown product", async () => {
-    const badCategory = await errorOf(admin.adminProduct.create.mutate(valid({ categoryId: 2_000_000_000 })));
+    const badCategory = await trpcErrorOf(admin.adminProduct.create.mutate(valid({ categoryId: 2_000_000_000 })));
     expect([badCategory.data?.code, badCategory.message]).toEqual(["BAD_REQUEST", "존재하지 않는 카테고리입니다."]);
-    expect((await errorOf(admin.adminProduct.update.mutate({ id: 2_000_000_000, data: { stock: 1 } }))).data?.code).toBe("NOT_FOUND");
-    expect((await errorOf(admin.adminProduct.get.query({ id: 2_000_000_000 }))).data?.code).toBe("NOT_FOUND");
+    expect((await trpcErrorOf(admin.adminProduct.update.mutate({ id: 2_000_000_000, data: { stock: 1 } }))).data?.code).toBe("NOT_FOUND");
+    expect((await trpcErrorOf(admin.adminProduct.get.query({ id: 2_000_000_000 }))).data?.code).toBe("NOT_FOUND");
   });
 });

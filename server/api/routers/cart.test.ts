@@ -1,63 +1,30 @@
-import { TRPCClientError } from "@trpc/client";
+import type { TRPCClientError } from "@trpc/client";
 import type { inferRouterInputs } from "@trpc/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import type { AppRouter } from "~/server/api/root.ts";
 import { db } from "~/server/db.ts";
 import { getSelectedCartLines } from "~/server/domain/cart/get-selected-cart-lines.ts";
 import { MAX_QUANTITY_PER_ORDER } from "~/server/domain/orders/limits.ts";
-import { createCategory, createProduct, createUser } from "~/server/testing/factories.ts";
-import { createTestClient, sessionCookieFor, startTestServer } from "~/server/testing/http.ts";
+import { setupApiTest, trpcErrorOf } from "~/server/testing/api-test.ts";
+import { createTestClient, sessionCookieFor } from "~/server/testing/http.ts";
 
 type AddInput = inferRouterInputs<AppRouter>["cart"]["add"];
 
 describe("cart router over HTTP", () => {
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  let categoryId: number;
-  const userIds: string[] = [];
-
-  async function signedInClient() {
-    const user = await createUser(db);
-    userIds.push(user.id);
-    return { user, client: createTestClient(server.url, { cookie: await sessionCookieFor(user) }) };
-  }
-
-  function product(overrides: Parameters<typeof createProduct>[1] = {}) {
-    return createProduct(db, { categoryId, ...overrides });
-  }
-
-  async function errorOf(promise: Promise<unknown>) {
-    const error = await promise.then(
-      () => null,
-      (caught: unknown) => caught,
-    );
-    expect(error).toBeInstanceOf(TRPCClientError);
-    return error as TRPCClientError<AppRouter>;
-  }
+  const api = setupApiTest();
+  const { signedInClient, product } = api;
 
   async function quantityInCart(userId: string, productId: number) {
     const line = await db.cartItem.findUnique({ where: { userId_productId: { userId, productId } }, select: { quantity: true } });
     return line?.quantity ?? null;
   }
 
-  beforeAll(async () => {
-    server = await startTestServer();
-    categoryId = (await createCategory(db)).id;
-  });
-
-  afterAll(async () => {
-    // Cart and wishlist rows go with their user (ON DELETE CASCADE).
-    await db.user.deleteMany({ where: { id: { in: userIds } } });
-    await db.product.deleteMany({ where: { categoryId } });
-    await db.category.delete({ where: { id: categoryId } });
-    await server.close();
-  });
-
   it("refuses anonymous callers with UNAUTHORIZED", async () => {
-    const anonymous = createTestClient(server.url);
+    const anonymous = createTestClient(api.url);
     const { id } = await product();
     for (const call of [() => anonymous.cart.get.query(), () => anonymous.cart.count.query(), () => anonymous.cart.add.mutate({ productId: id, quantity: 1 })]) {
-      expect((await errorOf(call())).data?.code).toBe("UNAUTHORIZED");
+      expect((await trpcErrorOf(call())).data?.code).toBe("UNAUTHORIZED");
     }
     expect(await db.cartItem.count({ where: { productId: id } })).toBe(0);
   });
@@ -98,13 +65,13 @@ describe("cart router over HTTP", () => {
     const line = await client.cart.add.mutate({ productId: item.id, quantity: 1 });
 
     for (const quantity of [0, -1, 1.5, MAX_QUANTITY_PER_ORDER + 1, "2" as unknown as number, Number.NaN]) {
-      const addError = await errorOf(client.cart.add.mutate({ productId: item.id, quantity }));
+      const addError = await trpcErrorOf(client.cart.add.mutate({ productId: item.id, quantity }));
       expect(addError.data?.code).toBe("BAD_REQUEST");
       expect(addError.data?.zodError?.fieldErrors).toHaveProperty("quantity");
-      const updateError = await errorOf(client.cart.updateQuantity.mutate({ id: line.id, quantity }));
+      const updateError = await trpcErrorOf(client.cart.updateQuantity.mutate({ id: line.id, quantity }));
       expect(updateError.data?.code).toBe("BAD_REQUEST");
     }
-    const tooMany = await errorOf(client.cart.add.mutate({ productId: item.id, quantity: MAX_QUANTITY_PER_ORDER + 1 }));
+    const tooMany = await trpcErrorOf(client.cart.add.mutate({ productId: item.id, quantity: MAX_QUANTITY_PER_ORDER + 1 }));
     expect(tooMany.data).toMatchObject({ zodError: { fieldErrors: { quantity: [`한 번에 최대 ${MAX_QUANTITY_PER_ORDER}개까지 주문할 수 있습니다.`] } } });
     expect(await quantityInCart(user.id, item.id)).toBe(1);
   });
@@ -114,19 +81,19 @@ describe("cart router over HTTP", () => {
     const scarce = await product({ stock: 3 });
     const plenty = await product({ stock: 100 });
 
-    const aboveStock = await errorOf(client.cart.add.mutate({ productId: scarce.id, quantity: 4 }));
+    const aboveStock = await trpcErrorOf(client.cart.add.mutate({ productId: scarce.id, quantity: 4 }));
     expect(aboveStock.data).toMatchObject({ code: "CONFLICT", domainCode: "CONFLICT" });
     expect(aboveStock.message).toContain("최대 3개");
     expect(await quantityInCart(user.id, scarce.id)).toBeNull();
 
     await client.cart.add.mutate({ productId: scarce.id, quantity: 2 });
-    const overflow = await errorOf(client.cart.add.mutate({ productId: scarce.id, quantity: 2 }));
+    const overflow = await trpcErrorOf(client.cart.add.mutate({ productId: scarce.id, quantity: 2 }));
     expect(overflow.data?.code).toBe("CONFLICT");
     expect(overflow.message).toContain("이미 2개");
     expect(await quantityInCart(user.id, scarce.id)).toBe(2);
 
     await client.cart.add.mutate({ productId: plenty.id, quantity: MAX_QUANTITY_PER_ORDER - 1 });
-    expect((await errorOf(client.cart.add.mutate({ productId: plenty.id, quantity: 2 }))).data?.code).toBe("CONFLICT");
+    expect((await trpcErrorOf(client.cart.add.mutate({ productId: plenty.id, quantity: 2 }))).data?.code).toBe("CONFLICT");
     expect(await quantityInCart(user.id, plenty.id)).toBe(MAX_QUANTITY_PER_ORDER - 1);
     await client.cart.add.mutate({ productId: plenty.id, quantity: 1 });
     expect(await quantityInCart(user.id, plenty.id)).toBe(MAX_QUANTITY_PER_ORDER);
@@ -138,11 +105,11 @@ describe("cart router over HTTP", () => {
     const soldOut = await product({ status: "SOLD_OUT", stock: 0 });
     const emptyShelf = await product({ stock: 0 });
 
-    expect((await errorOf(client.cart.add.mutate({ productId: 2_000_000_000, quantity: 1 }))).data?.code).toBe("NOT_FOUND");
-    expect((await errorOf(client.cart.add.mutate({ productId: discontinued.id, quantity: 1 }))).data?.code).toBe("NOT_FOUND");
-    const soldOutError = await errorOf(client.cart.add.mutate({ productId: soldOut.id, quantity: 1 }));
+    expect((await trpcErrorOf(client.cart.add.mutate({ productId: 2_000_000_000, quantity: 1 }))).data?.code).toBe("NOT_FOUND");
+    expect((await trpcErrorOf(client.cart.add.mutate({ productId: discontinued.id, quantity: 1 }))).data?.code).toBe("NOT_FOUND");
+    const soldOutError = await trpcErrorOf(client.cart.add.mutate({ productId: soldOut.id, quantity: 1 }));
     expect(soldOutError.data).toMatchObject({ code: "CONFLICT", domainCode: "SOLD_OUT" });
-    expect((await errorOf(client.cart.add.mutate({ productId: emptyShelf.id, quantity: 1 }))).data?.domainCode).toBe("SOLD_OUT");
+    expect((await trpcErrorOf(client.cart.add.mutate({ productId: emptyShelf.id, quantity: 1 }))).data?.domainCode).toBe("SOLD_OUT");
     expect(await db.cartItem.count({ where: { userId: user.id } })).toBe(0);
   });
 
@@ -154,7 +121,7 @@ describe("cart router over HTTP", () => {
     expect(await client.cart.updateQuantity.mutate({ id: line.id, quantity: 4 })).toEqual({ id: line.id, quantity: 4 });
     expect(await quantityInCart(user.id, item.id)).toBe(4);
 
-    expect((await errorOf(client.cart.updateQuantity.mutate({ id: line.id, quantity: 5 }))).data?.code).toBe("CONFLICT");
+    expect((await trpcErrorOf(client.cart.updateQuantity.mutate({ id: line.id, quantity: 5 }))).data?.code).toBe("CONFLICT");
     expect(await quantityInCart(user.id, item.id)).toBe(4);
   });
 
@@ -170,7 +137,7 @@ describe("cart router over HTTP", () => {
       () => intruder.client.cart.setSelected.mutate({ id: line.id, isSelected: false }),
     ];
     for (const attempt of attempts) {
-      const error = await errorOf(attempt());
+      const error = await trpcErrorOf(attempt());
       expect(error.data?.code).toBe("NOT_FOUND");
       expect(error.data?.httpStatus).toBe(404);
     }
@@ -184,7 +151,7 @@ describe("cart router over HTTP", () => {
     const { client } = await signedInClient();
     const line = await client.cart.add.mutate({ productId: (await product()).id, quantity: 1 });
     expect(await client.cart.remove.mutate({ id: line.id })).toEqual({ id: line.id });
-    expect((await errorOf(client.cart.remove.mutate({ id: line.id }))).data?.code).toBe("NOT_FOUND");
+    expect((await trpcErrorOf(client.cart.remove.mutate({ id: line.id }))).data?.code).toBe("NOT_FOUND");
     expect((await client.cart.get.query()).lineCount).toBe(0);
   });
 
@@ -214,7 +181,7 @@ describe("cart router over HTTP", () => {
 
     // An unavailable line can still be removed but not changed.
     const discontinuedLine = cart.lines.find((line) => line.product.id === willDiscontinue.id)!;
-    expect((await errorOf(client.cart.updateQuantity.mutate({ id: discontinuedLine.id, quantity: 2 }))).data?.code).toBe("CONFLICT");
+    expect((await trpcErrorOf(client.cart.updateQuantity.mutate({ id: discontinuedLine.id, quantity: 2 }))).data?.code).toBe("CONFLICT");
 
     await client.cart.setAllSelected.mutate({ isSelected: true });
     const reselected = await client.cart.get.query();
@@ -239,7 +206,7 @@ describe("cart router over HTTP", () => {
     const { user, client } = await signedInClient();
     const item = await product();
     await client.cart.add.mutate({ productId: item.id, quantity: 2 });
-    const nextSession = createTestClient(server.url, { cookie: await sessionCookieFor(user) });
+    const nextSession = createTestClient(api.url, { cookie: await sessionCookieFor(user) });
     expect((await nextSession.cart.get.query()).lines.map((line) => [line.product.id, line.quantity])).toEqual([[item.id, 2]]);
   });
 

@@ -1,15 +1,14 @@
 // Payment provider faults, end to end over HTTP: this file runs its own sandbox instance (so flipping its switches
 // cannot disturb other test files) and injects a gateway with short timings into the test server.
-import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import type { AppRouter } from "~/server/api/root.ts";
 import { defaultDeps } from "~/server/api/trpc.ts";
 import { fixedClock } from "~/server/clock.ts";
 import { db } from "~/server/db.ts";
 import { createPaymentSandbox } from "~/server/payment-sandbox/server.ts";
 import { createPaymentGateway } from "~/server/payments/gateway.ts";
 import type { PaymentGateway } from "~/server/payments/types.ts";
+import { trpcErrorOf } from "~/server/testing/api-test.ts";
 import { createAddress, createCategory, createProduct, createUser } from "~/server/testing/factories.ts";
 import { createTestClient, sessionCookieFor, startTestServer } from "~/server/testing/http.ts";
 import { deleteUsersWithOrders, newIdempotencyKey, newPaymentKey, ORDER_TEST_EPOCH } from "~/server/testing/orders.ts";
@@ -27,15 +26,6 @@ describe("paying through a faulty provider", () => {
   let addressId: number;
   let categoryId: number;
   const userIds: string[] = [];
-
-  async function errorOf(promise: Promise<unknown>) {
-    const error = await promise.then(
-      () => null,
-      (caught: unknown) => caught,
-    );
-    expect(error).toBeInstanceOf(TRPCClientError);
-    return error as TRPCClientError<AppRouter>;
-  }
 
   async function placeOrder(price = 10_000) {
     const product = await createProduct(db, { categoryId, price, stock: 5 });
@@ -75,7 +65,7 @@ describe("paying through a faulty provider", () => {
     const { order } = await placeOrder();
     sandbox.config.declineNextN = 1;
 
-    const declined = await errorOf(client.order.pay.mutate({ orderId: order.id, paymentKey: newPaymentKey(), amount: 10_000 }));
+    const declined = await trpcErrorOf(client.order.pay.mutate({ orderId: order.id, paymentKey: newPaymentKey(), amount: 10_000 }));
     expect(declined.data?.code).toBe("UNPROCESSABLE_CONTENT");
     expect(declined.data?.domainCode).toBe("PAYMENT_DECLINED");
     expect(declined.message).toContain("결제가 거절되었습니다");
@@ -92,7 +82,7 @@ describe("paying through a faulty provider", () => {
     sandbox.config.latencyMs = 1_200;
     const paymentKey = newPaymentKey();
 
-    const slow = await errorOf(client.order.pay.mutate({ orderId: order.id, paymentKey, amount: 10_000 }));
+    const slow = await trpcErrorOf(client.order.pay.mutate({ orderId: order.id, paymentKey, amount: 10_000 }));
     expect(slow.data?.code).toBe("SERVICE_UNAVAILABLE");
     expect(slow.data?.domainCode).toBe("UNAVAILABLE");
     expect(slow.message).toContain("결제 기한까지 유지");
@@ -119,13 +109,13 @@ describe("paying through a faulty provider", () => {
 
     // Each pay makes up to 3 attempts; two pays reach the 5 consecutive failures that open the circuit.
     for (let call = 0; call < 2; call += 1) {
-      const down = await errorOf(client.order.pay.mutate({ orderId: order.id, paymentKey: newPaymentKey(), amount: 12_000 }));
+      const down = await trpcErrorOf(client.order.pay.mutate({ orderId: order.id, paymentKey: newPaymentKey(), amount: 12_000 }));
       expect(down.data?.code).toBe("SERVICE_UNAVAILABLE");
     }
     expect(breakerGateway.circuitStatus()).toBe("open");
 
     const startedAt = performance.now();
-    const fast = await errorOf(client.order.pay.mutate({ orderId: order.id, paymentKey: newPaymentKey(), amount: 12_000 }));
+    const fast = await trpcErrorOf(client.order.pay.mutate({ orderId: order.id, paymentKey: newPaymentKey(), amount: 12_000 }));
     expect(performance.now() - startedAt).toBeLessThan(150);
     expect(fast.data?.code).toBe("SERVICE_UNAVAILABLE");
     expect(fast.data?.retryAfterS).toBeGreaterThanOrEqual(1);
@@ -165,7 +155,7 @@ describe("paying through a faulty provider", () => {
       const { order, product } = await placeOrder(9_000);
       deadline = order.paymentDueAt;
 
-      const error = await errorOf(client.order.pay.mutate({ orderId: order.id, paymentKey: newPaymentKey(), amount: 9_000 }));
+      const error = await trpcErrorOf(client.order.pay.mutate({ orderId: order.id, paymentKey: newPaymentKey(), amount: 9_000 }));
 
       expect(error.data?.code).toBe("PRECONDITION_FAILED");
       expect(error.message).toContain("환불");

@@ -1,6 +1,6 @@
 import { TRPCClientError } from "@trpc/client";
 import type { inferRouterInputs } from "@trpc/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import type { AppRouter } from "~/server/api/root.ts";
 import { defaultDeps } from "~/server/api/trpc.ts";
@@ -8,9 +8,13 @@ import { fixedClock } from "~/server/clock.ts";
 import { db } from "~/server/db.ts";
 import { advanceOrder } from "~/server/domain/orders/advance-deliveries.ts";
 import { MAX_QUANTITY_PER_ORDER } from "~/server/domain/orders/limits.ts";
-import { createAddress, createCategory, createProduct, createUser } from "~/server/testing/factories.ts";
+import { issuePurchaseToken } from "~/server/domain/sales/purchase-token.ts";
+import { createPaymentSandbox } from "~/server/payment-sandbox/server.ts";
+import { createPaymentGateway } from "~/server/payments/gateway.ts";
+import { createAddress, createCategory, createFlashSale, createProduct, createUser } from "~/server/testing/factories.ts";
 import { createTestClient, sessionCookieFor, startTestServer } from "~/server/testing/http.ts";
 import { deleteUsersWithOrders, newIdempotencyKey, newPaymentKey, ORDER_TEST_EPOCH } from "~/server/testing/orders.ts";
+import { deleteSaleCompletely } from "~/server/testing/sales.ts";
 
 type CreateInput = inferRouterInputs<AppRouter>["order"]["create"];
 
@@ -333,6 +337,119 @@ describe("order router over HTTP", () => {
         await lateServer.close();
       }
       expect(await db.order.findUniqueOrThrow({ where: { id: order.id }, select: { status: true } })).toEqual({ status: "PENDING_PAYMENT" });
+    });
+  });
+
+  describe("paying a flash-sale order, which is placed without an address", () => {
+    // A private sandbox, so "nothing was charged" is this block's own count, not other files' traffic.
+    const sandbox = createPaymentSandbox();
+    let saleServer: Awaited<ReturnType<typeof startTestServer>>;
+    let saleId: number;
+    const saleUserIds: string[] = [];
+
+    async function saleBuyer() {
+      const user = await createUser(db);
+      saleUserIds.push(user.id);
+      return { user, client: createTestClient(saleServer.url, { cookie: await sessionCookieFor(user) }) };
+    }
+
+    /** Wins one unit through sale.reserve, as the sale page does; the order has no address yet. */
+    async function winSaleOrder(buyer: Awaited<ReturnType<typeof saleBuyer>>) {
+      const { token } = issuePurchaseToken({ userId: buyer.user.id, saleId }, clock.now().getTime());
+      const result = await buyer.client.sale.reserve.mutate({ saleId, idempotencyKey: newIdempotencyKey(), purchaseToken: token });
+      if (result.outcome !== "WON") throw new Error(`expected a win, got ${result.outcome}`);
+      return db.order.findUniqueOrThrow({ where: { id: result.orderId }, select: { id: true, totalAmount: true, recipientEnc: true } });
+    }
+
+    const savedOrder = (orderId: string) =>
+      db.order.findUniqueOrThrow({
+        where: { id: orderId },
+        select: { status: true, recipientEnc: true, phoneEnc: true, postalCodeEnc: true, address1Enc: true, address2Enc: true, payments: { select: { status: true } } },
+      });
+
+    beforeAll(async () => {
+      const sandboxUrl = await sandbox.listen(0);
+      saleServer = await startTestServer({ deps: { ...defaultDeps, clock, payments: createPaymentGateway({ baseUrl: sandboxUrl }) } });
+      const saleProduct = await product({ price: 80_000, stock: 0 });
+      saleId = (await createFlashSale(db, { productId: saleProduct.id, opensAt: clock.now(), quantity: 20, salePrice: 39_000 })).id;
+    });
+
+    beforeEach(() => sandbox.reset());
+
+    afterAll(async () => {
+      await saleServer.close();
+      await sandbox.close();
+      await deleteUsersWithOrders(db, saleUserIds);
+      await deleteSaleCompletely(defaultDeps, saleId);
+    });
+
+    it("refuses to pay without an address and charges nothing", async () => {
+      const buyer = await saleBuyer();
+      await createAddress(db, buyer.user.id);
+      const order = await winSaleOrder(buyer);
+      expect(order).toMatchObject({ totalAmount: 39_000, recipientEnc: null });
+
+      const error = await errorOf(buyer.client.order.pay.mutate({ orderId: order.id, paymentKey: newPaymentKey(), amount: 39_000 }));
+
+      expect(error.data?.code).toBe("BAD_REQUEST");
+      expect(error.data?.domainCode).toBe("INVALID_INPUT");
+      expect(error.message).toBe("배송지를 선택해 주세요.");
+      expect(await savedOrder(order.id)).toMatchObject({ status: "PENDING_PAYMENT", recipientEnc: null, payments: [] });
+      expect(sandbox.stats()).toMatchObject({ confirmRequests: 0, approved: 0, capturedAmount: 0 });
+    });
+
+    it("answers NOT_FOUND for another user's address (and a missing one) and charges nothing", async () => {
+      const buyer = await saleBuyer();
+      await createAddress(db, buyer.user.id);
+      const stranger = await saleBuyer();
+      const strangersAddress = await createAddress(db, stranger.user.id);
+      const order = await winSaleOrder(buyer);
+
+      for (const addressId of [strangersAddress.id, 2_147_483_647]) {
+        const error = await errorOf(buyer.client.order.pay.mutate({ orderId: order.id, paymentKey: newPaymentKey(), amount: 39_000, addressId }));
+        expect(error.data?.code).toBe("NOT_FOUND");
+        expect(error.message).toBe("배송지를 찾을 수 없습니다.");
+      }
+      const badId = await errorOf(buyer.client.order.pay.mutate({ orderId: order.id, paymentKey: newPaymentKey(), amount: 39_000, addressId: 0 }));
+      expect(badId.data?.code).toBe("BAD_REQUEST");
+
+      expect(await savedOrder(order.id)).toMatchObject({ status: "PENDING_PAYMENT", recipientEnc: null, payments: [] });
+      expect(sandbox.stats().confirmRequests).toBe(0);
+    });
+
+    it("pays with the buyer's own address, copying it onto the order in the same step", async () => {
+      const buyer = await saleBuyer();
+      await createAddress(db, buyer.user.id);
+      const chosen = await createAddress(db, buyer.user.id, { isDefault: false, label: "회사", recipient: "김세일" });
+      const order = await winSaleOrder(buyer);
+
+      const paid = await buyer.client.order.pay.mutate({ orderId: order.id, paymentKey: newPaymentKey(), amount: 39_000, addressId: chosen.id });
+
+      expect(paid).toMatchObject({ orderId: order.id, status: "PAID", totalAmount: 39_000 });
+      const address = await db.address.findUniqueOrThrow({ where: { id: chosen.id }, select: { recipientEnc: true, phoneEnc: true, postalCodeEnc: true, address1Enc: true, address2Enc: true } });
+      expect(await savedOrder(order.id)).toEqual({ status: "PAID", ...address, payments: [{ status: "APPROVED" }] });
+      expect(sandbox.stats()).toMatchObject({ confirmRequests: 1, approved: 1, capturedAmount: 39_000 });
+
+      // The order keeps its copy even when the saved address is deleted later.
+      await db.address.delete({ where: { id: chosen.id } });
+      const detail = await buyer.client.order.get.query({ id: order.id });
+      expect(detail).toMatchObject({ status: "PAID", saleId, shippingAddress: { recipient: "김세일", postalCode: "06236", address1: "서울특별시 강남구 테헤란로 123", address2: "4층" } });
+    });
+
+    it("leaves checkout orders as they were: paid without an address id, and one sent anyway is refused without charging", async () => {
+      const { client, address, user } = await buyer();
+      const saleSideClient = createTestClient(saleServer.url, { cookie: await sessionCookieFor(user) });
+      const item = await product({ price: 7_000 });
+      const order = await buyNow(client, { productId: item.id, quantity: 1, addressId: address.id });
+      const other = await createAddress(db, user.id, { isDefault: false, recipient: "다른분" });
+
+      const error = await errorOf(saleSideClient.order.pay.mutate({ orderId: order.id, paymentKey: newPaymentKey(), amount: 7_000, addressId: other.id }));
+      expect(error.data?.code).toBe("BAD_REQUEST");
+      expect(error.message).toContain("배송지를 바꿀 수 없습니다");
+      expect(sandbox.stats().confirmRequests).toBe(0);
+
+      await expect(saleSideClient.order.pay.mutate({ orderId: order.id, paymentKey: newPaymentKey(), amount: 7_000 })).resolves.toMatchObject({ status: "PAID" });
+      expect((await saleSideClient.order.get.query({ id: order.id })).shippingAddress).toMatchObject({ recipient: "홍길동" });
     });
   });
 

@@ -1,54 +1,20 @@
-import { TRPCClientError } from "@trpc/client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import type { AppRouter } from "~/server/api/root.ts";
 import { db } from "~/server/db.ts";
 import { MAX_QUANTITY_PER_ORDER } from "~/server/domain/orders/limits.ts";
-import { createCategory, createProduct, createUser } from "~/server/testing/factories.ts";
-import { createTestClient, sessionCookieFor, startTestServer } from "~/server/testing/http.ts";
+import { setupApiTest, trpcErrorOf } from "~/server/testing/api-test.ts";
+import { createTestClient } from "~/server/testing/http.ts";
 
 describe("wishlist router over HTTP", () => {
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  let categoryId: number;
-  const userIds: string[] = [];
-
-  async function signedInClient() {
-    const user = await createUser(db);
-    userIds.push(user.id);
-    return { user, client: createTestClient(server.url, { cookie: await sessionCookieFor(user) }) };
-  }
-
-  function product(overrides: Parameters<typeof createProduct>[1] = {}) {
-    return createProduct(db, { categoryId, ...overrides });
-  }
-
-  async function errorOf(promise: Promise<unknown>) {
-    const error = await promise.then(
-      () => null,
-      (caught: unknown) => caught,
-    );
-    expect(error).toBeInstanceOf(TRPCClientError);
-    return error as TRPCClientError<AppRouter>;
-  }
+  const api = setupApiTest();
+  const { signedInClient, product } = api;
 
   function wishlistRows(userId: string) {
     return db.wishlistItem.findMany({ where: { userId }, select: { productId: true } }).then((rows) => rows.map((row) => row.productId));
   }
 
-  beforeAll(async () => {
-    server = await startTestServer();
-    categoryId = (await createCategory(db)).id;
-  });
-
-  afterAll(async () => {
-    await db.user.deleteMany({ where: { id: { in: userIds } } });
-    await db.product.deleteMany({ where: { categoryId } });
-    await db.category.delete({ where: { id: categoryId } });
-    await server.close();
-  });
-
   it("refuses anonymous callers with UNAUTHORIZED", async () => {
-    const anonymous = createTestClient(server.url);
+    const anonymous = createTestClient(api.url);
     const { id } = await product();
     const calls = [
       () => anonymous.wishlist.list.query(),
@@ -56,7 +22,7 @@ describe("wishlist router over HTTP", () => {
       () => anonymous.wishlist.moveToCart.mutate({ productId: id }),
     ];
     for (const call of calls) {
-      expect((await errorOf(call())).data?.code).toBe("UNAUTHORIZED");
+      expect((await trpcErrorOf(call())).data?.code).toBe("UNAUTHORIZED");
     }
   });
 
@@ -91,9 +57,9 @@ describe("wishlist router over HTTP", () => {
   it("refuses unknown and discontinued products", async () => {
     const { user, client } = await signedInClient();
     const discontinued = await product({ status: "DISCONTINUED" });
-    expect((await errorOf(client.wishlist.add.mutate({ productId: 2_000_000_000 }))).data?.code).toBe("NOT_FOUND");
-    expect((await errorOf(client.wishlist.toggle.mutate({ productId: discontinued.id }))).data?.code).toBe("NOT_FOUND");
-    expect((await errorOf(client.wishlist.add.mutate({ productId: -1 }))).data?.code).toBe("BAD_REQUEST");
+    expect((await trpcErrorOf(client.wishlist.add.mutate({ productId: 2_000_000_000 }))).data?.code).toBe("NOT_FOUND");
+    expect((await trpcErrorOf(client.wishlist.toggle.mutate({ productId: discontinued.id }))).data?.code).toBe("NOT_FOUND");
+    expect((await trpcErrorOf(client.wishlist.add.mutate({ productId: -1 }))).data?.code).toBe("BAD_REQUEST");
     expect(await wishlistRows(user.id)).toEqual([]);
   });
 
@@ -105,7 +71,7 @@ describe("wishlist router over HTTP", () => {
 
     expect((await second.client.wishlist.list.query()).items).toEqual([]);
     await second.client.wishlist.remove.mutate({ productId: item.id });
-    expect((await errorOf(second.client.wishlist.moveToCart.mutate({ productId: item.id }))).data?.code).toBe("NOT_FOUND");
+    expect((await trpcErrorOf(second.client.wishlist.moveToCart.mutate({ productId: item.id }))).data?.code).toBe("NOT_FOUND");
     expect(await wishlistRows(first.user.id)).toEqual([item.id]);
   });
 
@@ -141,8 +107,8 @@ describe("wishlist router over HTTP", () => {
     await db.product.update({ where: { id: soldOut.id }, data: { status: "SOLD_OUT", stock: 0 } });
     const before = await client.wishlist.list.query();
 
-    expect((await errorOf(client.wishlist.moveToCart.mutate({ productId: full.id }))).data?.code).toBe("CONFLICT");
-    expect((await errorOf(client.wishlist.moveToCart.mutate({ productId: soldOut.id }))).data?.domainCode).toBe("SOLD_OUT");
+    expect((await trpcErrorOf(client.wishlist.moveToCart.mutate({ productId: full.id }))).data?.code).toBe("CONFLICT");
+    expect((await trpcErrorOf(client.wishlist.moveToCart.mutate({ productId: soldOut.id }))).data?.domainCode).toBe("SOLD_OUT");
 
     expect(await client.wishlist.list.query()).toEqual(before);
     expect(await db.cartItem.findMany({ where: { userId: user.id }, select: { productId: true, quantity: true } })).toEqual([{ productId: full.id, quantity: MAX_QUANTITY_PER_ORDER }]);

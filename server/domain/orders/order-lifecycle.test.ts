@@ -208,7 +208,9 @@ describe("order lifecycle with an injected clock", () => {
         },
       });
       const deps = { db, redis, clock };
-      if (options.paid) await payOrder(deps, { userId: user.id, orderId: order.id, paymentKey: newPaymentKey(), amount: 5_000 });
+      // A sale order has no address until it is paid: the buyer chooses one of theirs on the pay page.
+      const address = await createAddress(db, user.id);
+      if (options.paid) await payOrder(deps, { userId: user.id, orderId: order.id, paymentKey: newPaymentKey(), amount: 5_000, addressId: address.id });
       return { deps, clock, user, product, sale, order };
     }
     const soldCount = async (saleId: number) => (await db.sale.findUniqueOrThrow({ where: { id: saleId } })).soldCount;

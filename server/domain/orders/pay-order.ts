@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Clock } from "~/server/clock.ts";
 import type { Db } from "~/server/db.ts";
 import { DomainError } from "~/server/domain/errors.ts";
+import { addressIdInput, hasAddressSnapshot, loadAddressSnapshot, type AddressSnapshot } from "~/server/domain/orders/address-snapshot.ts";
 import { ORDER_EVENTS } from "~/server/domain/orders/order-events.ts";
 import { addMs, orderTimings } from "~/server/domain/orders/order-timing.ts";
 import { syncSaleOrderAfterCommit } from "~/server/domain/orders/release-order-units.ts";
@@ -21,13 +22,30 @@ export const payOrderInput = z.object({
   paymentKey: z.string().regex(/^[\w-]{8,180}$/, "잘못된 결제 정보입니다."),
   /** The amount the buyer saw; checked against the order, never used to charge. */
   amount: z.number().int().positive().max(2_147_483_647),
+  /**
+   * Where to ship an order placed without an address (a flash-sale win is one click, so the buyer picks it here).
+   * Orders that already carry their checkout address refuse it: that address is fixed once the order is placed.
+   */
+  addressId: addressIdInput.optional(),
 });
 export type PayOrderInput = z.infer<typeof payOrderInput>;
 
 type Deps = { db: Db; redis: Redis; clock: Clock; payments?: PaymentGateway };
 type Tx = Prisma.TransactionClient;
 
-const payableOrderSelect = { id: true, userId: true, saleId: true, status: true, totalAmount: true, paymentDueAt: true, paidAt: true } satisfies Prisma.OrderSelect;
+const payableOrderSelect = {
+  id: true,
+  userId: true,
+  saleId: true,
+  status: true,
+  totalAmount: true,
+  paymentDueAt: true,
+  paidAt: true,
+  recipientEnc: true,
+  phoneEnc: true,
+  postalCodeEnc: true,
+  address1Enc: true,
+} satisfies Prisma.OrderSelect;
 type PayableOrder = Prisma.OrderGetPayload<{ select: typeof payableOrderSelect }>;
 
 const UNAVAILABLE_MESSAGE = "결제 서비스가 일시적으로 원활하지 않습니다. 잠시 후 다시 시도해 주세요. 주문은 결제 기한까지 유지됩니다.";
@@ -40,6 +58,9 @@ const UNAVAILABLE_MESSAGE = "결제 서비스가 일시적으로 원활하지 �
  * - provider slow/down or circuit open: UNAVAILABLE, the order stays held; retrying with the same paymentKey is safe;
  * - approved but the order can no longer take it (deadline passed meanwhile): the charge is refunded at once
  *   (or queued for refund) and the buyer is told so.
+ * An order without a shipping address (a flash-sale hold) is paid only together with one of the buyer's own
+ * addresses: it is checked before the provider is called, and its snapshot is written in the same transaction as the
+ * PAID compare-and-set, so no paid order is ever without somewhere to ship.
  */
 export async function payOrder(deps: Deps, input: PayOrderInput & { userId: string }) {
   const gateway = resolvePaymentGateway(deps);
@@ -53,6 +74,7 @@ export async function payOrder(deps: Deps, input: PayOrderInput & { userId: stri
   if (order.paymentDueAt.getTime() <= deps.clock.now().getTime()) {
     throw new DomainError("INVALID_STATE", "결제 기한이 지났습니다. 주문이 곧 만료되며 재고는 반환됩니다.");
   }
+  const address = await resolveShippingAddress(deps.db, order, input);
   if (input.amount !== order.totalAmount) {
     logger.warn({ orderId: order.id, expected: order.totalAmount, received: input.amount }, "payment amount mismatch rejected");
     await recordAttempt(deps.db, { order, gateway, paymentKey: input.paymentKey, amount: input.amount, status: "FAILED", failureCode: "AMOUNT_MISMATCH", failureMessage: "결제 금액 불일치" });
@@ -86,7 +108,7 @@ export async function payOrder(deps: Deps, input: PayOrderInput & { userId: stri
 
   let isMarkedPaid: boolean;
   try {
-    isMarkedPaid = await deps.db.$transaction((tx) => markPaid(tx, deps, { order, gateway, paymentKey: input.paymentKey, approvedAt: result.approvedAt }));
+    isMarkedPaid = await deps.db.$transaction((tx) => markPaid(tx, deps, { order, gateway, paymentKey: input.paymentKey, approvedAt: result.approvedAt, address }));
   } catch (error) {
     await compensate(deps, gateway, { order, paymentKey: input.paymentKey, approvedAt: result.approvedAt, amount: order.totalAmount });
     throw error;
@@ -103,13 +125,33 @@ export async function payOrder(deps: Deps, input: PayOrderInput & { userId: stri
   return paidResult(await reload(deps.db, order.id));
 }
 
-/** The compare-and-set that turns a hold into a sale; false when the order is no longer payable. */
-async function markPaid(tx: Tx, deps: Deps, attempt: { order: PayableOrder; gateway: PaymentGateway; paymentKey: string; approvedAt: Date }) {
+/**
+ * The address snapshot to write with the payment: null when the order already has one (checkout orders), the
+ * caller's chosen address otherwise. Checked before any money moves, so a refusal here charges nothing.
+ */
+async function resolveShippingAddress(db: Db, order: PayableOrder, input: { userId: string; addressId?: number }): Promise<AddressSnapshot | null> {
+  if (hasAddressSnapshot(order)) {
+    if (input.addressId !== undefined) throw new DomainError("INVALID_INPUT", "이 주문은 주문할 때 선택한 배송지로 배송됩니다. 결제할 때 배송지를 바꿀 수 없습니다.");
+    return null;
+  }
+  if (input.addressId === undefined) throw new DomainError("INVALID_INPUT", "배송지를 선택해 주세요.", { details: { field: "addressId" } });
+  return loadAddressSnapshot(db, { userId: input.userId, addressId: input.addressId });
+}
+
+/**
+ * The compare-and-set that turns a hold into a sale; false when the order is no longer payable. An order paid with
+ * a chosen address gets its snapshot in this same update, so "PAID" and "has an address" commit together.
+ */
+async function markPaid(
+  tx: Tx,
+  deps: Deps,
+  attempt: { order: PayableOrder; gateway: PaymentGateway; paymentKey: string; approvedAt: Date; address: AddressSnapshot | null },
+) {
   const now = deps.clock.now();
   const { order } = attempt;
   const { count } = await tx.order.updateMany({
     where: { id: order.id, status: "PENDING_PAYMENT", paymentDueAt: { gt: now } },
-    data: { status: "PAID", paidAt: now, dueAt: addMs(now, orderTimings.shipAfterMs) },
+    data: { status: "PAID", paidAt: now, dueAt: addMs(now, orderTimings.shipAfterMs), ...attempt.address },
   });
   if (count === 0) return false;
 

@@ -2,7 +2,6 @@ import type { Redis } from "@upstash/redis";
 
 import { recordSaleUnitReturned, syncSaleOrderToRedis, type SaleOrderChange } from "~/server/domain/sales/sale-order-hooks.ts";
 import type { Prisma } from "~/server/generated/prisma/client.ts";
-import { logger } from "~/server/logger.ts";
 
 type Tx = Prisma.TransactionClient;
 type ReleasableOrder = { id: string; saleId: number | null; items: { productId: number; quantity: number }[] };
@@ -26,19 +25,12 @@ export async function releaseOrderUnits(tx: Tx, order: ReleasableOrder, options:
   }
 }
 
-/**
- * After a sale order's change has committed, tell Redis. Best effort by design (the hook's contract): a failure is
- * logged and the sale's reconciliation repairs Redis from MySQL, so the caller's committed change stands.
- */
+/** After a sale order's change has committed, tell Redis (best effort: syncSaleOrderToRedis logs and moves on). */
 export async function syncSaleOrderAfterCommit(
   deps: { redis: Redis },
   order: { id: string; saleId: number | null; userId: string },
   change: SaleOrderChange,
 ) {
   if (order.saleId === null) return;
-  try {
-    await syncSaleOrderToRedis(deps, { id: order.id, saleId: order.saleId, userId: order.userId }, change);
-  } catch (error) {
-    logger.error({ orderId: order.id, saleId: order.saleId, change, err: error }, "sale order sync to Redis failed; reconciliation will repair it");
-  }
+  await syncSaleOrderToRedis(deps, { id: order.id, saleId: order.saleId, userId: order.userId }, change);
 }

@@ -31,9 +31,8 @@ export const orderSummarySelect = {
   items: { select: orderLineSelect, orderBy: { id: "asc" } },
 } satisfies Prisma.OrderSelect;
 
-/** Order detail: every timestamp for the timeline, the shipping snapshot (still encrypted) and the payment attempts. */
-export const orderDetailSelect = {
-  ...orderSummarySelect,
+/** The lifecycle timestamps (and cancel reason) an order's timeline shows, to the buyer and to the admin alike. */
+export const orderTimelineSelect = {
   dueAt: true,
   paidAt: true,
   shippedAt: true,
@@ -44,6 +43,12 @@ export const orderDetailSelect = {
   cancelReason: true,
   returnRequestedAt: true,
   returnedAt: true,
+} satisfies Prisma.OrderSelect;
+
+/** Order detail: every timestamp for the timeline, the shipping snapshot (still encrypted) and the payment attempts. */
+export const orderDetailSelect = {
+  ...orderSummarySelect,
+  ...orderTimelineSelect,
   recipientEnc: true,
   phoneEnc: true,
   postalCodeEnc: true,

@@ -5,6 +5,7 @@ import type { Db } from "~/server/db.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { saleKeys, saleScriptKeys } from "~/server/domain/sales/keys.ts";
 import { HOLD_GRACE_MS, SALE_KEYS_TTL_AFTER_CLOSE_S, SOLD_ORDER_STATUSES } from "~/server/domain/sales/sale-config.ts";
+import { saleRulesSelect } from "~/server/domain/sales/select.ts";
 import { LOAD_SALE_STATE_LUA, READ_SALE_STATUS_LUA, runSaleScript } from "~/server/domain/sales/scripts.ts";
 
 type Deps = { db: Db; redis: Redis; clock: Clock };
@@ -16,22 +17,7 @@ type Deps = { db: Db; redis: Redis; clock: Clock };
 export async function computeSaleStateFromDb(deps: { db: Db; clock: Clock }, saleId: number) {
   const sale = await deps.db.sale.findUnique({
     where: { id: saleId },
-    select: {
-      id: true,
-      quantity: true,
-      soldCount: true,
-      opensAt: true,
-      closesAt: true,
-      perUserLimit: true,
-      holdMinutes: true,
-      state: true,
-      waitingRoomEnabled: true,
-      fairnessMode: true,
-      admissionMode: true,
-      admissionRatePerMinute: true,
-      overbookingPercent: true,
-      queueOpensMinutesBefore: true,
-    },
+    select: saleRulesSelect,
   });
   if (!sale) throw new DomainError("NOT_FOUND", "세일을 찾을 수 없습니다.");
 

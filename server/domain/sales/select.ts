@@ -1,8 +1,8 @@
 import type { Prisma } from "~/server/generated/prisma/client.ts";
 
-export const saleSelect = {
+/** The rules a sale is enforced by (what Redis mirrors in the sale's meta hash). */
+export const saleRulesSelect = {
   id: true,
-  salePrice: true,
   quantity: true,
   soldCount: true,
   opensAt: true,
@@ -16,5 +16,10 @@ export const saleSelect = {
   admissionRatePerMinute: true,
   overbookingPercent: true,
   queueOpensMinutesBefore: true,
+} satisfies Prisma.SaleSelect;
+
+export const saleSelect = {
+  ...saleRulesSelect,
+  salePrice: true,
   product: { select: { id: true, name: true, price: true, imageUrl: true, description: true, category: { select: { name: true } } } },
 } satisfies Prisma.SaleSelect;

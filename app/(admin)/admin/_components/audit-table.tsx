@@ -1,6 +1,7 @@
 import Link from "next/link";
 
-import { tableClass, tdClass, thClass } from "~/app/(admin)/admin/_components/ui.tsx";
+import { DataTable } from "~/app/(admin)/admin/_components/data-table.tsx";
+import { tdClass } from "~/app/(admin)/admin/_components/ui.tsx";
 import { adminKo } from "~/app/_i18n/admin.ts";
 import { formatSeoulDateTime } from "~/app/_lib/format.ts";
 
@@ -16,37 +17,24 @@ function targetHref(entry: AuditEntry) {
 export function AuditTable({ entries }: { entries: AuditEntry[] }) {
   if (entries.length === 0) return <p className="text-sm text-zinc-500">{t.empty}</p>;
   return (
-    <div className="overflow-x-auto">
-      <table className={tableClass} aria-label={t.listLabel}>
-        <thead>
-          <tr>
-            {Object.values(t.columns).map((label) => (
-              <th key={label} scope="col" className={thClass}>
-                {label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-zinc-100">
-          {entries.map((entry) => (
-            <tr key={entry.id} data-testid="audit-row">
-              <td className={tdClass}>{formatSeoulDateTime(entry.createdAt)}</td>
-              <td className={`${tdClass} font-mono text-xs`}>
-                <Link href={`/admin/users/${entry.actorId}`} className="hover:underline">
-                  {entry.actorId}
-                </Link>
-              </td>
-              <td className={tdClass}>{t.actions[entry.action] ?? entry.action}</td>
-              <td className={`${tdClass} font-mono text-xs`}>
-                <Link href={targetHref(entry)} className="hover:underline">
-                  {entry.targetType} {entry.targetId}
-                </Link>
-              </td>
-              <td className={tdClass}>{entry.reason ?? "-"}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable label={t.listLabel} columns={Object.values(t.columns)} framed={false}>
+      {entries.map((entry) => (
+        <tr key={entry.id} data-testid="audit-row">
+          <td className={tdClass}>{formatSeoulDateTime(entry.createdAt)}</td>
+          <td className={`${tdClass} font-mono text-xs`}>
+            <Link href={`/admin/users/${entry.actorId}`} className="hover:underline">
+              {entry.actorId}
+            </Link>
+          </td>
+          <td className={tdClass}>{t.actions[entry.action] ?? entry.action}</td>
+          <td className={`${tdClass} font-mono text-xs`}>
+            <Link href={targetHref(entry)} className="hover:underline">
+              {entry.targetType} {entry.targetId}
+            </Link>
+          </td>
+          <td className={tdClass}>{entry.reason ?? "-"}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

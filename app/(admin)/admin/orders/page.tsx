@@ -3,7 +3,8 @@ import Link from "next/link";
 
 import { seoulDayStart } from "~/app/(admin)/admin/_lib/seoul-time.ts";
 import { Pager, queryString } from "~/app/(admin)/admin/_components/pager.tsx";
-import { PageHeading, selectClass, tableClass, tdClass, thClass } from "~/app/(admin)/admin/_components/ui.tsx";
+import { DataTable } from "~/app/(admin)/admin/_components/data-table.tsx";
+import { PageHeading, selectClass, tdClass } from "~/app/(admin)/admin/_components/ui.tsx";
 import { inputClass } from "~/app/_components/form.tsx";
 import { adminKo } from "~/app/_i18n/admin.ts";
 import { formatKrw, formatSeoulDateTime } from "~/app/_lib/format.ts";
@@ -87,44 +88,30 @@ export default async function AdminOrdersPage({ searchParams }: OrdersPageProps)
       </form>
 
       <p className="mb-2 text-sm text-zinc-600">{adminKo.common.total(data.total)}</p>
-      <div className="overflow-x-auto rounded-xl border border-zinc-200 bg-white">
-        <table className={tableClass} aria-label={t.listLabel}>
-          <thead className="bg-zinc-50">
-            <tr>
-              {Object.values(t.columns).map((label) => (
-                <th key={label} scope="col" className={thClass}>
-                  {label}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-100">
-            {data.items.map((order) => (
-              <tr key={order.id}>
-                <th scope="row" className={`${tdClass} font-mono text-xs break-all`}>
-                  <Link href={`/admin/orders/${order.id}`} className="text-brand-700 hover:underline">
-                    {order.id}
-                  </Link>
-                </th>
-                <td className={tdClass}>
-                  {order.title}
-                  {order.lineCount > 1 ? t.more(order.lineCount - 1) : ""}
-                </td>
-                <td className={`${tdClass} whitespace-nowrap`}>{adminKo.orderStatus[order.status]}</td>
-                <td className={`${tdClass} whitespace-nowrap`}>{order.saleId ? `#${order.saleId}` : "-"}</td>
-                <td className={`${tdClass} whitespace-nowrap`}>{formatKrw(order.totalAmount)}</td>
-                <td className={`${tdClass} font-mono text-xs`}>
-                  <Link href={`/admin/users/${order.userId}`} className="hover:underline">
-                    {order.userId}
-                  </Link>
-                </td>
-                <td className={`${tdClass} whitespace-nowrap`}>{formatSeoulDateTime(order.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {data.items.length === 0 ? <p className="p-6 text-center text-sm text-zinc-500">{adminKo.common.empty}</p> : null}
-      </div>
+      <DataTable label={t.listLabel} columns={Object.values(t.columns)} isEmpty={data.items.length === 0}>
+        {data.items.map((order) => (
+          <tr key={order.id}>
+            <th scope="row" className={`${tdClass} font-mono text-xs break-all`}>
+              <Link href={`/admin/orders/${order.id}`} className="text-brand-700 hover:underline">
+                {order.id}
+              </Link>
+            </th>
+            <td className={tdClass}>
+              {order.title}
+              {order.lineCount > 1 ? t.more(order.lineCount - 1) : ""}
+            </td>
+            <td className={`${tdClass} whitespace-nowrap`}>{adminKo.orderStatus[order.status]}</td>
+            <td className={`${tdClass} whitespace-nowrap`}>{order.saleId ? `#${order.saleId}` : "-"}</td>
+            <td className={`${tdClass} whitespace-nowrap`}>{formatKrw(order.totalAmount)}</td>
+            <td className={`${tdClass} font-mono text-xs`}>
+              <Link href={`/admin/users/${order.userId}`} className="hover:underline">
+                {order.userId}
+              </Link>
+            </td>
+            <td className={`${tdClass} whitespace-nowrap`}>{formatSeoulDateTime(order.createdAt)}</td>
+          </tr>
+        ))}
+      </DataTable>
       <Pager page={data.page} pageCount={data.pageCount} hrefFor={(page) => `/admin/orders${queryString({ ...keep, page })}`} />
     </>
   );

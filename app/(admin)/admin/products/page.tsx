@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 
 import { Pager, queryString } from "~/app/(admin)/admin/_components/pager.tsx";
-import { Badge, PageHeading, linkButtonClass, selectClass, tableClass, tdClass, thClass } from "~/app/(admin)/admin/_components/ui.tsx";
+import { DataTable } from "~/app/(admin)/admin/_components/data-table.tsx";
+import { Badge, PageHeading, linkButtonClass, selectClass, tdClass } from "~/app/(admin)/admin/_components/ui.tsx";
 import { inputClass } from "~/app/_components/form.tsx";
 import { adminKo } from "~/app/_i18n/admin.ts";
 import { formatKrw, formatSeoulDateTime } from "~/app/_lib/format.ts";
@@ -62,42 +63,28 @@ export default async function AdminProductsPage({ searchParams }: ProductsPagePr
       </form>
 
       <p className="mb-2 text-sm text-zinc-600">{adminKo.common.total(data.total)}</p>
-      <div className="overflow-x-auto rounded-xl border border-zinc-200 bg-white">
-        <table className={tableClass} aria-label={t.listLabel}>
-          <thead className="bg-zinc-50">
-            <tr>
-              {Object.values(t.columns).map((label) => (
-                <th key={label} scope="col" className={thClass}>
-                  {label}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-100">
-            {data.items.map((product) => (
-              <tr key={product.id}>
-                <td className={tdClass}>{product.id}</td>
-                <td className={tdClass}>
-                  <img src={product.imageUrl} alt="" width={40} height={40} className="size-10 rounded border border-zinc-200 object-cover" />
-                </td>
-                <th scope="row" className={`${tdClass} font-medium`}>
-                  <Link href={`/admin/products/${product.id}`} className="text-brand-700 hover:underline">
-                    {product.name}
-                  </Link>
-                </th>
-                <td className={tdClass}>{product.category.name}</td>
-                <td className={tdClass}>{formatKrw(product.price)}</td>
-                <td className={tdClass}>{product.stock.toLocaleString("ko-KR")}</td>
-                <td className={tdClass}>
-                  <Badge tone={product.status === "AVAILABLE" ? "good" : product.status === "SOLD_OUT" ? "warn" : "neutral"}>{adminKo.productStatus[product.status]}</Badge>
-                </td>
-                <td className={tdClass}>{formatSeoulDateTime(product.updatedAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {data.items.length === 0 ? <p className="p-6 text-center text-sm text-zinc-500">{adminKo.common.empty}</p> : null}
-      </div>
+      <DataTable label={t.listLabel} columns={Object.values(t.columns)} isEmpty={data.items.length === 0}>
+        {data.items.map((product) => (
+          <tr key={product.id}>
+            <td className={tdClass}>{product.id}</td>
+            <td className={tdClass}>
+              <img src={product.imageUrl} alt="" width={40} height={40} className="size-10 rounded border border-zinc-200 object-cover" />
+            </td>
+            <th scope="row" className={`${tdClass} font-medium`}>
+              <Link href={`/admin/products/${product.id}`} className="text-brand-700 hover:underline">
+                {product.name}
+              </Link>
+            </th>
+            <td className={tdClass}>{product.category.name}</td>
+            <td className={tdClass}>{formatKrw(product.price)}</td>
+            <td className={tdClass}>{product.stock.toLocaleString("ko-KR")}</td>
+            <td className={tdClass}>
+              <Badge tone={product.status === "AVAILABLE" ? "good" : product.status === "SOLD_OUT" ? "warn" : "neutral"}>{adminKo.productStatus[product.status]}</Badge>
+            </td>
+            <td className={tdClass}>{formatSeoulDateTime(product.updatedAt)}</td>
+          </tr>
+        ))}
+      </DataTable>
       <Pager page={data.page} pageCount={data.pageCount} hrefFor={(page) => `/admin/products${queryString({ query: filters.query, status: filters.status, page })}`} />
     </>
   );

@@ -2,7 +2,8 @@
 
 import { useSuspenseQuery } from "@tanstack/react-query";
 
-import { Badge, Card, tableClass, tdClass, thClass } from "~/app/(admin)/admin/_components/ui.tsx";
+import { DataTable } from "~/app/(admin)/admin/_components/data-table.tsx";
+import { Badge, Card, tdClass } from "~/app/(admin)/admin/_components/ui.tsx";
 import { adminKo } from "~/app/_i18n/admin.ts";
 import { formatSeoulDateTime } from "~/app/_lib/format.ts";
 import { useTRPC } from "~/app/_trpc/client.tsx";
@@ -57,29 +58,16 @@ export function SystemStatus() {
         {data.recentErrors.length === 0 ? (
           <p className="text-sm text-zinc-500">{t.noErrors}</p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className={tableClass}>
-              <thead>
-                <tr>
-                  {Object.values(t.errorColumns).map((label) => (
-                    <th key={label} scope="col" className={thClass}>
-                      {label}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-zinc-100">
-                {data.recentErrors.map((entry, index) => (
-                  <tr key={`${entry.time}-${index}`}>
-                    <td className={tdClass}>{formatSeoulDateTime(entry.time)}</td>
-                    <td className={tdClass}>{entry.message}</td>
-                    <td className={`${tdClass} font-mono text-xs`}>{entry.path ?? "-"}</td>
-                    <td className={`${tdClass} font-mono text-xs`}>{[entry.errorName, entry.errorCode].filter(Boolean).join(" ") || "-"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={Object.values(t.errorColumns)} framed={false}>
+            {data.recentErrors.map((entry, index) => (
+              <tr key={`${entry.time}-${index}`}>
+                <td className={tdClass}>{formatSeoulDateTime(entry.time)}</td>
+                <td className={tdClass}>{entry.message}</td>
+                <td className={`${tdClass} font-mono text-xs`}>{entry.path ?? "-"}</td>
+                <td className={`${tdClass} font-mono text-xs`}>{[entry.errorName, entry.errorCode].filter(Boolean).join(" ") || "-"}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </Card>
     </div>

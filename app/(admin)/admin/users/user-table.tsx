@@ -5,7 +5,8 @@ import Link from "next/link";
 import { useState } from "react";
 
 import { Pager, queryString } from "~/app/(admin)/admin/_components/pager.tsx";
-import { Badge, selectClass, tableClass, tdClass, thClass } from "~/app/(admin)/admin/_components/ui.tsx";
+import { DataTable } from "~/app/(admin)/admin/_components/data-table.tsx";
+import { Badge, selectClass, tdClass } from "~/app/(admin)/admin/_components/ui.tsx";
 import { FormMessage, inputClass, secondaryButtonClass } from "~/app/_components/form.tsx";
 import { adminKo } from "~/app/_i18n/admin.ts";
 import { formErrorMessage } from "~/app/_lib/form-errors.ts";
@@ -50,52 +51,38 @@ export function UserTable({ filters }: { filters: Filters }) {
       {notice ? <FormMessage tone="success">{notice}</FormMessage> : null}
       {revokeError ? <FormMessage tone="error">{revokeError}</FormMessage> : null}
 
-      <div className="overflow-x-auto rounded-xl border border-zinc-200 bg-white">
-        <table className={tableClass} aria-label={t.listLabel}>
-          <thead className="bg-zinc-50">
-            <tr>
-              {Object.values(t.columns).map((label) => (
-                <th key={label} scope="col" className={thClass}>
-                  {label}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-100">
-            {data.items.map((user) => (
-              <tr key={user.id}>
-                <th scope="row" className={`${tdClass} font-mono text-xs`}>
-                  <Link href={`/admin/users/${user.id}`} className="text-brand-700 hover:underline">
-                    {user.id}
-                  </Link>
-                </th>
-                <td className={tdClass}>
-                  <Badge tone={user.role === "ADMIN" ? "warn" : "neutral"}>{t.roles[user.role]}</Badge>
-                </td>
-                <td className={tdClass}>{user.isEmailVerified ? t.verified : t.unverified}</td>
-                <td className={tdClass}>{user.orderCount.toLocaleString("ko-KR")}</td>
-                <td className={tdClass}>{formatSeoulDateTime(user.createdAt)}</td>
-                <td className={tdClass}>
-                  <button
-                    type="button"
-                    className={secondaryButtonClass}
-                    disabled={revoke.isPending}
-                    aria-label={`${user.id} ${t.revoke}`}
-                    onClick={() => {
-                      if (!window.confirm(t.revokeConfirm)) return;
-                      setNotice(null);
-                      revoke.mutate({ userId: user.id }, { onSuccess: () => setNotice(t.revoked) });
-                    }}
-                  >
-                    {t.revoke}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {data.items.length === 0 ? <p className="p-6 text-center text-sm text-zinc-500">{adminKo.common.empty}</p> : null}
-      </div>
+      <DataTable label={t.listLabel} columns={Object.values(t.columns)} isEmpty={data.items.length === 0}>
+        {data.items.map((user) => (
+          <tr key={user.id}>
+            <th scope="row" className={`${tdClass} font-mono text-xs`}>
+              <Link href={`/admin/users/${user.id}`} className="text-brand-700 hover:underline">
+                {user.id}
+              </Link>
+            </th>
+            <td className={tdClass}>
+              <Badge tone={user.role === "ADMIN" ? "warn" : "neutral"}>{t.roles[user.role]}</Badge>
+            </td>
+            <td className={tdClass}>{user.isEmailVerified ? t.verified : t.unverified}</td>
+            <td className={tdClass}>{user.orderCount.toLocaleString("ko-KR")}</td>
+            <td className={tdClass}>{formatSeoulDateTime(user.createdAt)}</td>
+            <td className={tdClass}>
+              <button
+                type="button"
+                className={secondaryButtonClass}
+                disabled={revoke.isPending}
+                aria-label={`${user.id} ${t.revoke}`}
+                onClick={() => {
+                  if (!window.confirm(t.revokeConfirm)) return;
+                  setNotice(null);
+                  revoke.mutate({ userId: user.id }, { onSuccess: () => setNotice(t.revoked) });
+                }}
+              >
+                {t.revoke}
+              </button>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       <Pager page={data.page} pageCount={data.pageCount} hrefFor={(page) => `/admin/users${queryString({ email: filters.email, role: filters.role, page })}`} />
     </div>
   );

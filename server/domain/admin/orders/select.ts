@@ -1,3 +1,4 @@
+import { orderTimelineSelect } from "~/server/domain/orders/select.ts";
 import type { Prisma } from "~/server/generated/prisma/client.ts";
 
 export const adminOrderRowSelect = {
@@ -21,16 +22,7 @@ export const adminOrderDetailSelect = {
   idempotencyKey: true,
   createdAt: true,
   paymentDueAt: true,
-  dueAt: true,
-  paidAt: true,
-  shippedAt: true,
-  deliveredAt: true,
-  confirmedAt: true,
-  expiredAt: true,
-  cancelledAt: true,
-  cancelReason: true,
-  returnRequestedAt: true,
-  returnedAt: true,
+  ...orderTimelineSelect,
   stockReleasedAt: true,
   items: { select: { id: true, productId: true, productName: true, unitPrice: true, quantity: true, lineTotal: true }, orderBy: { id: "asc" } },
   payments: {

@@ -1,10 +1,11 @@
 "use client";
 
-import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 
+import { AddressChooser, preselectedAddressId } from "~/app/(shop)/checkout/address-chooser.tsx";
 import { ordersKo } from "~/app/_i18n/orders.ts";
 import { formatCountdown, formatKrw, formatSeoulDateTime } from "~/app/_lib/format.ts";
 import { useTRPC } from "~/app/_trpc/client.tsx";
@@ -20,6 +21,9 @@ function mintPaymentKey() {
  * The payment step. The countdown runs on the server's clock (the offset is taken from the order's serverTime), so
  * it agrees with the deadline the server enforces. A declined attempt gets a new paymentKey on retry, as a new card
  * authorisation would; after an outage or timeout the same key is reused, so the provider can never charge twice.
+ * An order placed without an address (a flash-sale win) shows the checkout's address chooser, the default address
+ * preselected, and sends the chosen address id with the payment; the server copies it onto the order as it marks it
+ * paid. An order from checkout already has its address, shown here read-only.
  */
 export function PayPanel({ orderId }: { orderId: string }) {
   const trpc = useTRPC();
@@ -29,6 +33,10 @@ export function PayPanel({ orderId }: { orderId: string }) {
   const [clockOffsetMs] = useState(() => order.serverTime.getTime() - Date.now());
   const [remainingMs, setRemainingMs] = useState(() => order.paymentDueAt.getTime() - order.serverTime.getTime());
   const [paymentKey, setPaymentKey] = useState<string | null>(null);
+  const needsAddress = order.shippingAddress === null;
+  const addressesQuery = useQuery({ ...trpc.account.address.list.queryOptions(), enabled: needsAddress });
+  const [chosenAddressId, setChosenAddressId] = useState<number | null>(null);
+  const addressId = needsAddress ? preselectedAddressId(addressesQuery.data ?? [], chosenAddressId) : null;
 
   useEffect(() => {
     const tick = () => setRemainingMs(order.paymentDueAt.getTime() - (Date.now() + clockOffsetMs));
@@ -52,6 +60,7 @@ export function PayPanel({ orderId }: { orderId: string }) {
 
   const isExpired = remainingMs <= 0 || !order.canPay;
   const hasFailed = pay.isError;
+  const isMissingAddress = needsAddress && addressId === null;
 
   return (
     <section aria-labelledby="pay-heading" className="max-w-xl rounded-2xl border border-zinc-200 bg-white p-6 shadow-sm">
@@ -75,6 +84,43 @@ export function PayPanel({ orderId }: { orderId: string }) {
         </div>
       </dl>
 
+      <div className="mt-5 border-t border-zinc-200 pt-5">
+        {order.shippingAddress ? (
+          <section aria-labelledby="pay-shipping-heading">
+            <h2 id="pay-shipping-heading" className="text-lg font-semibold text-zinc-900">
+              {ordersKo.checkout.address}
+            </h2>
+            <p data-testid="pay-shipping" className="mt-2 text-sm text-zinc-700">
+              <span className="block font-medium text-zinc-900">
+                {order.shippingAddress.recipient} · {order.shippingAddress.phone}
+              </span>
+              <span className="block text-zinc-500">
+                ({order.shippingAddress.postalCode}) {order.shippingAddress.address1} {order.shippingAddress.address2 ?? ""}
+              </span>
+            </p>
+          </section>
+        ) : addressesQuery.isPending ? (
+          <p aria-busy="true" className="text-zinc-500">
+            …
+          </p>
+        ) : (
+          <AddressChooser
+            addresses={addressesQuery.data ?? []}
+            selectedId={addressId}
+            onSelect={setChosenAddressId}
+            onAdded={async (address) => {
+              setChosenAddressId(address.id);
+              await queryClient.invalidateQueries({ queryKey: trpc.account.address.list.queryKey() });
+            }}
+          />
+        )}
+        {addressesQuery.isError ? (
+          <p role="alert" className="mt-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+            {addressesQuery.error.message || t.failed}
+          </p>
+        ) : null}
+      </div>
+
       <p
         data-testid="pay-countdown"
         role="timer"
@@ -90,14 +136,15 @@ export function PayPanel({ orderId }: { orderId: string }) {
           {pay.error.message || t.failed}
         </p>
       ) : null}
+      {isMissingAddress && !addressesQuery.isPending && !isExpired ? <p className="mt-4 text-sm text-amber-700">{ordersKo.checkout.chooseAddress}</p> : null}
 
       <button
         type="button"
-        disabled={isExpired || pay.isPending || pay.isSuccess}
+        disabled={isExpired || isMissingAddress || pay.isPending || pay.isSuccess}
         onClick={() => {
           const key = paymentKey ?? mintPaymentKey();
           setPaymentKey(key);
-          pay.mutate({ orderId, paymentKey: key, amount: order.totalAmount });
+          pay.mutate({ orderId, paymentKey: key, amount: order.totalAmount, ...(addressId === null ? {} : { addressId }) });
         }}
         className="mt-5 h-12 w-full rounded-lg bg-brand-600 font-semibold text-white hover:bg-brand-700 disabled:cursor-not-allowed disabled:opacity-50"
       >
