@@ -6,6 +6,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 
+import { CartNotice, type CartNoticeState } from "~/app/(shop)/_components/cart-notice.tsx";
 import { cartKo } from "~/app/_i18n/cart.ts";
 import { ko } from "~/app/_i18n/ko.ts";
 import { formatKrw } from "~/app/_lib/format.ts";
@@ -17,7 +18,7 @@ export function WishlistView() {
   const queryClient = useQueryClient();
   const router = useRouter();
   const { data } = useSuspenseQuery(trpc.wishlist.list.queryOptions());
-  const [notice, setNotice] = useState<{ kind: "moved" | "error"; text: string } | null>(null);
+  const [notice, setNotice] = useState<CartNoticeState>(null);
 
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.wishlist.list.queryKey() });
 
@@ -25,7 +26,7 @@ export function WishlistView() {
     trpc.wishlist.moveToCart.mutationOptions({
       onSuccess: async (_result, input) => {
         const name = data.items.find((item) => item.product.id === input.productId)?.product.name ?? "";
-        setNotice({ kind: "moved", text: cartKo.wishlist.moved(name) });
+        setNotice({ kind: "in-cart", text: cartKo.wishlist.moved(name) });
         await Promise.all([refresh(), queryClient.invalidateQueries({ queryKey: trpc.cart.pathKey() })]);
         // The header's cart badge is rendered on the server.
         router.refresh();
@@ -48,17 +49,7 @@ export function WishlistView() {
 
   return (
     <>
-      <div role="status" data-testid="wishlist-status" className="mb-4 min-h-6 text-sm">
-        {notice?.kind === "moved" ? (
-          <span className="text-emerald-700">
-            {notice.text}{" "}
-            <Link href="/cart" className="font-semibold underline">
-              {cartKo.purchase.goToCart}
-            </Link>
-          </span>
-        ) : null}
-        {notice?.kind === "error" ? <span className="text-red-700">{notice.text}</span> : null}
-      </div>
+      <CartNotice notice={notice} testId="wishlist-status" className="mb-4 min-h-6 text-sm" />
 
       {data.items.length === 0 ? (
         <div className="rounded-xl border border-dashed border-zinc-300 bg-white py-16 text-center">

@@ -7,6 +7,7 @@ import { useState } from "react";
 
 import { QuantityStepper } from "~/app/(shop)/_components/quantity-stepper.tsx";
 import { loginHref } from "~/app/(shop)/_lib/login-href.ts";
+import { CartNotice, type CartNoticeState } from "~/app/(shop)/_components/cart-notice.tsx";
 import { cartKo } from "~/app/_i18n/cart.ts";
 import { useTRPC } from "~/app/_trpc/client.tsx";
 
@@ -21,12 +22,12 @@ export function PurchasePanel({ productId, maxQuantity, isSoldOut, isSignedIn }:
   const queryClient = useQueryClient();
   const router = useRouter();
   const [quantity, setQuantity] = useState(1);
-  const [notice, setNotice] = useState<{ kind: "added" | "error"; text: string } | null>(null);
+  const [notice, setNotice] = useState<CartNoticeState>(null);
 
   const addToCart = useMutation(
     trpc.cart.add.mutationOptions({
       onSuccess: () => {
-        setNotice({ kind: "added", text: cartKo.purchase.added(quantity) });
+        setNotice({ kind: "in-cart", text: cartKo.purchase.added(quantity) });
         void queryClient.invalidateQueries({ queryKey: trpc.cart.pathKey() });
         // Re-renders the server header so its cart badge counts the new line.
         router.refresh();
@@ -89,17 +90,7 @@ export function PurchasePanel({ productId, maxQuantity, isSoldOut, isSignedIn }:
         </button>
       </div>
 
-      <div role="status" data-testid="purchase-status" className="mt-3 min-h-6 text-sm">
-        {notice?.kind === "added" ? (
-          <span className="text-emerald-700">
-            {notice.text}{" "}
-            <Link href="/cart" className="font-semibold underline">
-              {cartKo.purchase.goToCart}
-            </Link>
-          </span>
-        ) : null}
-        {notice?.kind === "error" ? <span className="text-red-700">{notice.text}</span> : null}
-      </div>
+      <CartNotice notice={notice} testId="purchase-status" className="mt-3 min-h-6 text-sm" />
     </div>
   );
 }
