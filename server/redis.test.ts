@@ -132,6 +132,15 @@ describe("single commands over the TCP requester", () => {
     expect(await redis.ttl(key)).toBe(-2);
   });
 
+  it("gives each of many commands sent in one turn its own reply, in order", async () => {
+    const counter = testKey("same-turn");
+    const values = await Promise.all(Array.from({ length: 500 }, (_, index) => (index % 2 ? redis.incr(counter) : redis.get<number>(counter))));
+
+    // A GET sent after k INCRs (in the same turn) sees exactly k: nothing was reordered, merged or lost.
+    expect(values).toEqual(Array.from({ length: 500 }, (_, index) => (index % 2 ? (index + 1) / 2 : index === 0 ? null : index / 2)));
+    expect(await redis.get(counter)).toBe(250);
+  });
+
   it("answers HGETALL with the REST API's flat array at the requester level", async () => {
     const hash = testKey("hash-raw");
     await raw.hset(hash, "a", "1", "b", "two");
