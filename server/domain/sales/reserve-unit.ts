@@ -4,11 +4,11 @@ import { z } from "zod";
 import type { Clock } from "~/server/clock.ts";
 import type { Db } from "~/server/db.ts";
 import { DomainError } from "~/server/domain/errors.ts";
-import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
 import { saleKeys, saleScriptKeys } from "~/server/domain/sales/keys.ts";
 import { HOLD_GRACE_MS, MAX_OVERDUE_CLEANUP_PER_CALL, saleReserveRateLimit } from "~/server/domain/sales/sale-config.ts";
 import { rebuildSaleState } from "~/server/domain/sales/sale-state.ts";
 import { RELEASE_HOLD_LUA, RESERVE_UNIT_LUA, runSaleScript } from "~/server/domain/sales/scripts.ts";
+import { writeHoldOrder } from "~/server/domain/sales/write-hold-orders.ts";
 import { logger } from "~/server/logger.ts";
 
 export const reserveUnitInput = z.object({
@@ -29,19 +29,6 @@ export type ReserveUnitResult =
 type Deps = { db: Db; redis: Redis; clock: Clock };
 
 const TRY_AGAIN = "접속이 많아 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.";
-
-// Price and product of a sale change only before it opens; a few seconds of caching keeps winners' order writes to
-// one INSERT transaction instead of a read plus a write.
-const saleOrderInfoCache = new Map<number, { value: { salePrice: number; productId: number; productName: string }; expiresAt: number }>();
-async function saleOrderInfo(db: Db, saleId: number, nowMs: number) {
-  const cached = saleOrderInfoCache.get(saleId);
-  if (cached && cached.expiresAt > nowMs) return cached.value;
-  const sale = await db.sale.findUnique({ where: { id: saleId }, select: { salePrice: true, product: { select: { id: true, name: true } } } });
-  if (!sale) throw new DomainError("NOT_FOUND", "세일을 찾을 수 없습니다.");
-  const value = { salePrice: sale.salePrice, productId: sale.product.id, productName: sale.product.name };
-  saleOrderInfoCache.set(saleId, { value, expiresAt: nowMs + 5_000 });
-  return value;
-}
 
 function newOrderId() {
   return crypto.randomUUID().replaceAll("-", "");
@@ -115,24 +102,7 @@ async function persistWinningHold(
   hold: { userId: string; saleId: number; idempotencyKey: string; orderId: string; paymentDueAt: Date; idempotencyField: string; keys: string[] },
 ): Promise<ReserveUnitResult> {
   try {
-    const info = await saleOrderInfo(deps.db, hold.saleId, deps.clock.now().getTime());
-    await deps.db.$transaction(async (tx) => {
-      await tx.order.create({
-        data: {
-          id: hold.orderId,
-          userId: hold.userId,
-          saleId: hold.saleId,
-          status: "PENDING_PAYMENT",
-          idempotencyKey: hold.idempotencyKey,
-          totalAmount: info.salePrice,
-          paymentDueAt: hold.paymentDueAt,
-          dueAt: hold.paymentDueAt,
-          items: { create: { productId: info.productId, productName: info.productName, unitPrice: info.salePrice, quantity: 1, lineTotal: info.salePrice } },
-        },
-        select: { id: true },
-      });
-      await enqueueEvent(tx, "shop/order.placed", { orderId: hold.orderId, paymentDueAt: hold.paymentDueAt.toISOString() });
-    });
+    await writeHoldOrder(deps.db, hold);
   } catch (error) {
     // Compensate: the unit goes back and the idempotency answer is forgotten, so a retry can win honestly.
     await runSaleScript(deps.redis, RELEASE_HOLD_LUA, hold.keys, [hold.orderId, hold.idempotencyField]).catch((releaseError: unknown) => {

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+import { createPrismaClient, db } from "~/server/db.ts";
+import { writeHoldOrder, type HoldOrder } from "~/server/domain/sales/write-hold-orders.ts";
+import { redis } from "~/server/redis.ts";
+import { createFlashSale, createUsers } from "~/server/testing/factories.ts";
+import { deleteSaleCompletely } from "~/server/testing/sales.ts";
+
+const paymentDueAt = new Date("2031-07-01T03:10:00.000Z");
+let saleId: number;
+
+beforeAll(async () => {
+  saleId = (await createFlashSale(db, { opensAt: new Date("2031-07-01T03:00:00.000Z"), quantity: 500, salePrice: 41_000 })).id;
+});
+
+afterAll(async () => {
+  const orders = await db.order.findMany({ where: { saleId }, select: { id: true } });
+  await db.outboxEvent.deleteMany({ where: { OR: orders.map((order) => ({ payload: { path: "$.orderId", equals: order.id } })) } });
+  await deleteSaleCompletely({ db, redis }, saleId);
+});
+
+function holdFor(userId: string): HoldOrder {
+  return { orderId: crypto.randomUUID().replaceAll("-", ""), userId, saleId, idempotencyKey: crypto.randomUUID(), paymentDueAt };
+}
+
+describe("writeHoldOrder (group commit of winning holds)", () => {
+  it("writes winners of the same moment together: every order with its line and its outbox event, in few transactions", async () => {
+    const buyers = await createUsers(db, 150);
+    const holds = buyers.map((buyer) => holdFor(buyer.id));
+    const transactions = vi.spyOn(db, "$transaction");
+    try {
+      await Promise.all(holds.map((hold) => writeHoldOrder(db, hold)));
+      expect(transactions.mock.calls.length).toBeLessThanOrEqual(2);
+    } finally {
+      transactions.mockRestore();
+    }
+
+    const orders = await db.order.findMany({ where: { id: { in: holds.map((hold) => hold.orderId) } }, select: { id: true, status: true, totalAmount: true, dueAt: true, items: { select: { unitPrice: true, quantity: true } } } });
+    expect(orders).toHaveLength(150);
+    expect(orders.every((order) => order.status === "PENDING_PAYMENT" && order.totalAmount === 41_000 && order.dueAt?.getTime() === paymentDueAt.getTime())).toBe(true);
+    expect(orders.every((order) => order.items.length === 1 && order.items[0]!.unitPrice === 41_000 && order.items[0]!.quantity === 1)).toBe(true);
+    const events = await db.outboxEvent.findMany({ where: { name: "shop/order.placed", OR: holds.map((hold) => ({ payload: { path: "$.orderId", equals: hold.orderId } })) } });
+    expect(events).toHaveLength(150);
+  });
+
+  it("a row MySQL refuses fails only its own caller; its batch-mates are committed", async () => {
+    const buyers = await createUsers(db, 5);
+    const holds = buyers.map((buyer) => holdFor(buyer.id));
+    const orphan = holdFor("no-such-user");
+
+    const results = await Promise.allSettled([...holds, orphan].map((hold) => writeHoldOrder(db, hold)));
+
+    expect(results.slice(0, 5).every((result) => result.status === "fulfilled")).toBe(true);
+    expect(results[5]).toMatchObject({ status: "rejected" });
+    expect(await db.order.count({ where: { id: { in: holds.map((hold) => hold.orderId) } } })).toBe(5);
+    expect(await db.order.count({ where: { id: orphan.orderId } })).toBe(0);
+  });
+
+  it("rejects every caller when MySQL is unreachable", async () => {
+    const [buyer] = await createUsers(db, 1);
+    const deadDb = createPrismaClient("mysql://root@127.0.0.1:1/flashmart", 1);
+    try {
+      const results = await Promise.allSettled([holdFor(buyer!.id), holdFor(buyer!.id)].map((hold) => writeHoldOrder(deadDb, hold)));
+      expect(results.map((result) => result.status)).toEqual(["rejected", "rejected"]);
+    } finally {
+      await deadDb.$disconnect();
+    }
+  });
+});
