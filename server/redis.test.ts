@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // server/env.js reads process.env once, on first import: set the prefix before anything imports it.
 process.env.REDIS_KEY_PREFIX ??= `fmtest:redis:${process.pid}:`;
 await import("~/server/load-env.ts");
-const { closeRedis, createRedisClient, createTcpRequester, redis, RedisUnavailableError } = await import(
+const { closeRedis, createRedisClient, createTcpRequester, redis, RedisUnavailableError, withRawReplies } = await import(
   "~/server/redis.ts"
 );
 const { hashTagged, keyPrefix, redisKey } = await import("~/server/redis-keys.ts");
@@ -176,6 +176,20 @@ describe("single commands over the TCP requester", () => {
     } finally {
       await closeRedis(plain);
     }
+  });
+
+  it("has a raw-replies twin on the same connection, for replies that are not JSON", async () => {
+    const numeric = testKey("twin");
+    await raw.set(numeric, "123");
+    const twin = withRawReplies(redis);
+
+    expect(twin).not.toBe(redis);
+    expect(await twin.get(numeric)).toBe("123");
+    expect(await redis.get(numeric)).toBe(123);
+    expect(await twin.eval("return {'SOLD_OUT', ARGV[1]}", [], ["007"])).toEqual(["SOLD_OUT", "007"]);
+    // A client made elsewhere has no twin and is used as it is.
+    const foreign = new Redis(createTcpRequester(env.REDIS_URL));
+    expect(withRawReplies(foreign)).toBe(foreign);
   });
 
   it("reports a Redis error reply as UpstashError, not as an outage", async () => {

@@ -1,12 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-import { TRPCError } from "@trpc/server";
+import { callTRPCProcedure, getTRPCErrorShape, TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
-// getErrorShape is what tRPC's own adapters use to run our errorFormatter; pinned with @trpc/server 11.22.1.
-import { getErrorShape } from "@trpc/server/unstable-core-do-not-import";
 import superjson from "superjson";
 
-import { appRouter, createCaller } from "~/server/api/root.ts";
+import { appRouter } from "~/server/api/root.ts";
 import { createInnerContext, type Deps } from "~/server/api/trpc.ts";
 import { clientIp } from "~/server/http/client-ip.ts";
 import { retryAfterHeaders } from "~/server/http/retry-after.ts";
@@ -14,15 +12,16 @@ import { retryAfterHeaders } from "~/server/http/retry-after.ts";
 /**
  * The flash sale's hottest procedures, served without tRPC's HTTP layer. tRPC 11's Node adapter turns every request
  * into a Fetch Request and back (≈0.25 ms here); this path parses the same wire format itself and calls the SAME
- * procedure through createCaller, so validation, middleware (CSRF, error conversion), the errorFormatter and the
- * transformer are all tRPC's own and the client stays the ordinary type-safe tRPC client.
- * Handles single and one-call-batch requests (httpBatchLink); anything else goes to the full adapter.
+ * procedure with callTRPCProcedure (tRPC's public entry that its adapters and createCaller use), so validation,
+ * middleware (CSRF, error conversion), the errorFormatter and the transformer are all tRPC's own and the client stays
+ * the ordinary type-safe tRPC client. Handles single and one-call-batch requests (httpBatchLink); anything else goes
+ * to the full adapter.
  */
 const FAST_PROCEDURES = {
-  "sale.reserve": { type: "mutation", call: (caller: ReturnType<typeof createCaller>, input: unknown) => caller.sale.reserve(input as never) },
-  "sale.status": { type: "query", call: (caller: ReturnType<typeof createCaller>, input: unknown) => caller.sale.status(input as never) },
-  "sale.queueStatus": { type: "query", call: (caller: ReturnType<typeof createCaller>, input: unknown) => caller.sale.queueStatus(input as never) },
-} as const;
+  "sale.reserve": "mutation",
+  "sale.status": "query",
+  "sale.queueStatus": "query",
+} as const satisfies Record<string, "query" | "mutation">;
 type FastPath = keyof typeof FAST_PROCEDURES;
 
 const MAX_BODY_BYTES = 4 * 1024;
@@ -35,7 +34,7 @@ export function fastPathFor(req: IncomingMessage, basePath: string): FastPath | 
   if (!(path in FAST_PROCEDURES)) return null;
   const query = queryStart < 0 ? "" : url.slice(queryStart + 1);
   if (query && !/^batch=1(&input=[^&]*)?$/.test(query) && !/^input=[^&]*$/.test(query)) return null;
-  const expectedMethod = FAST_PROCEDURES[path as FastPath].type === "mutation" ? "POST" : "GET";
+  const expectedMethod = FAST_PROCEDURES[path as FastPath] === "mutation" ? "POST" : "GET";
   return req.method === expectedMethod ? (path as FastPath) : null;
 }
 
@@ -72,7 +71,7 @@ function parseWireInput(raw: string | null, isBatch: boolean): unknown {
 
 export function createTrpcFastPath(options: { deps?: Deps; basePath: string }) {
   return async function handleFastPath(req: IncomingMessage, res: ServerResponse, path: FastPath) {
-    const procedure = FAST_PROCEDURES[path];
+    const type = FAST_PROCEDURES[path];
     const url = req.url ?? "";
     const isBatch = url.includes("batch=1");
     const ctx = createInnerContext({
@@ -87,12 +86,15 @@ export function createTrpcFastPath(options: { deps?: Deps; basePath: string }) {
     let status = 200;
     let payload: unknown;
     try {
-      const raw = procedure.type === "mutation" ? await readBody(req) : new URL(url, "http://local").searchParams.get("input");
+      const raw = type === "mutation" ? await readBody(req) : new URL(url, "http://local").searchParams.get("input");
       input = parseWireInput(raw, isBatch);
-      payload = { result: { data: superjson.serialize(await procedure.call(createCaller(ctx), input)) } };
+      const parsedInput = input;
+      const output = await callTRPCProcedure({ router: appRouter, path, type, ctx, getRawInput: async () => parsedInput, signal: undefined, batchIndex: 0 });
+      payload = { result: { data: superjson.serialize(output) } };
     } catch (cause) {
       const error = cause instanceof TRPCError ? cause : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause });
-      const shape = getErrorShape({ config: appRouter._def._config, error, type: procedure.type, path, input, ctx });
+      // What tRPC's own adapters call to run our errorFormatter.
+      const shape = getTRPCErrorShape({ config: appRouter._def._config, error, type, path, input, ctx });
       status = getHTTPStatusCodeFromError(error);
       payload = { error: superjson.serialize(shape) };
       for (const [name, value] of Object.entries(retryAfterHeaders([error]))) res.setHeader(name, value);

@@ -1,3 +1,7 @@
+import type { Redis } from "@upstash/redis";
+
+import { withRawReplies } from "~/server/redis.ts";
+
 /**
  * Lua scripts for the flash sale. Each runs atomically inside Redis, so no interleaving of buyers can oversell.
  * KEYS (all in one hash slot, see keys.ts): 1 meta, 2 holds, 3 holders, 4 users, 5 idempotency, 6 settled, 7 rate window,
@@ -166,8 +170,12 @@ return {meta[1], meta[2], tostring(active), meta[3] or '0', meta[4] or '0'}
 type ScriptRunner = { exec(keys: string[], args: string[]): Promise<unknown> };
 const scriptCache = new WeakMap<object, Map<string, ScriptRunner>>();
 
-/** EVALSHA with a one-time EVAL fallback (NOSCRIPT after a Redis restart), the script object cached per client. */
-export function runSaleScript(redis: { createScript(source: string): ScriptRunner }, source: string, keys: string[], args: string[]) {
+/**
+ * EVALSHA with a one-time EVAL fallback (NOSCRIPT after a Redis restart), the script object cached per client.
+ * Replies are strings and integers, read without JSON guessing (withRawReplies); callers coerce with String/Number.
+ */
+export function runSaleScript(client: Redis, source: string, keys: string[], args: string[]) {
+  const redis = withRawReplies(client);
   let scripts = scriptCache.get(redis);
   if (!scripts) {
     scripts = new Map();
