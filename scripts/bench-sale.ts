@@ -10,7 +10,7 @@
  *   reserve   sale.reserve at --concurrency (and again at 256 on a fresh sale)
  *   baseline  the old service's approach (MySQL transaction + SELECT … FOR UPDATE per attempt), same app
  *   ceiling   bare node:http + the same Redis script: the design's physical limit here
- * Before measuring, it warms the JIT, pools and script cache with 2,000 no-op calls and 5,000 reservations on a sale
+ * Before measuring, it warms the JIT, pools and script cache with 2,000 no-op calls and 10,000 reservations on a sale
  * of their own. It verifies MySQL and Redis after the reserve phase and prints a table, then one JSON line (last line).
  */
 import "~/server/load-env.ts";
@@ -223,7 +223,7 @@ async function main() {
   // Warm-up: JIT, connection pools, script cache (not measured).
   await runWrk({ url: noopUrl, bodies: ["{}"], quota: 2_000, connections: concurrency, capSeconds: 30, countAll: true });
   // The reserve path too, winners included, on a sale of its own: the measured phases start with a warm JIT.
-  await runWrk({ url: `${appUrl}/api/trpc/sale.reserve`, bodies: bodiesFor(warmUpSale.id, 5_000), quota: 5_000, connections: concurrency, capSeconds: 30 });
+  await runWrk({ url: `${appUrl}/api/trpc/sale.reserve`, bodies: bodiesFor(warmUpSale.id, 10_000), quota: 10_000, connections: concurrency, capSeconds: 30 });
 
   console.log("→ noop");
   const noop = await runWrk({ url: noopUrl, bodies: ["{}"], quota: attempts, connections: concurrency, capSeconds: 120, countAll: true });

@@ -1,4 +1,3 @@
-import type { Db } from "~/server/db.ts";
 import type { Prisma } from "~/server/generated/prisma/client.ts";
 
 type OutboxWriter = { outboxEvent: { create(args: { data: Prisma.OutboxEventCreateInput }): Promise<unknown> } };
@@ -9,9 +8,4 @@ type OutboxWriter = { outboxEvent: { create(args: { data: Prisma.OutboxEventCrea
  */
 export async function enqueueEvent(tx: OutboxWriter, name: string, payload: Prisma.InputJsonValue, options: { availableAt?: Date } = {}) {
   await tx.outboxEvent.create({ data: { name, payload, availableAt: options.availableAt } });
-}
-
-/** Many events in one INSERT, returned unawaited so it can join the batch `db.$transaction([...])` of the change. */
-export function enqueueEvents(db: Pick<Db, "outboxEvent">, events: Array<{ name: string; payload: Prisma.InputJsonValue }>) {
-  return db.outboxEvent.createMany({ data: events });
 }

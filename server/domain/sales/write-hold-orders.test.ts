@@ -35,12 +35,15 @@ describe("writeHoldOrder (group commit of winning holds)", () => {
       transactions.mockRestore();
     }
 
-    const orders = await db.order.findMany({ where: { id: { in: holds.map((hold) => hold.orderId) } }, select: { id: true, status: true, totalAmount: true, dueAt: true, items: { select: { unitPrice: true, quantity: true } } } });
+    const orders = await db.order.findMany({ where: { id: { in: holds.map((hold) => hold.orderId) } }, select: { id: true, status: true, totalAmount: true, dueAt: true, createdAt: true, updatedAt: true, items: { select: { unitPrice: true, quantity: true } } } });
     expect(orders).toHaveLength(150);
     expect(orders.every((order) => order.status === "PENDING_PAYMENT" && order.totalAmount === 41_000 && order.dueAt?.getTime() === paymentDueAt.getTime())).toBe(true);
+    // Written as UTC like every Prisma write, whatever the MySQL session's time zone.
+    expect(orders.every((order) => Math.abs(order.createdAt.getTime() - Date.now()) < 60_000 && order.updatedAt.getTime() === order.createdAt.getTime())).toBe(true);
     expect(orders.every((order) => order.items.length === 1 && order.items[0]!.unitPrice === 41_000 && order.items[0]!.quantity === 1)).toBe(true);
     const events = await db.outboxEvent.findMany({ where: { name: "shop/order.placed", OR: holds.map((hold) => ({ payload: { path: "$.orderId", equals: hold.orderId } })) } });
     expect(events).toHaveLength(150);
+    expect(events.every((event) => event.availableAt.getTime() <= Date.now() && event.processedAt === null && (event.payload as { paymentDueAt: string }).paymentDueAt === paymentDueAt.toISOString())).toBe(true);
   });
 
   it("a row MySQL refuses fails only its own caller; its batch-mates are committed", async () => {
