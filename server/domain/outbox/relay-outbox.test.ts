@@ -51,6 +51,19 @@ describe("relayOutbox", () => {
     expect(await db.outboxEvent.count({ where: { name: eventName, processedAt: null } })).toBe(0);
   });
 
+  it("drains a backlog larger than one batch in one run, and stops early when its time budget is spent", async () => {
+    const clock = fixedClock("2031-01-01T00:00:00Z");
+    await db.outboxEvent.createMany({ data: Array.from({ length: 250 }, (_, n) => ({ name: eventName, payload: { n }, availableAt: clock.now() })) });
+    const delivered: number[] = [];
+    const dispatch = async (message: OutboxMessage) => {
+      if (message.name === eventName) delivered.push((message.payload as { n: number }).n);
+    };
+
+    await expect(relayOutbox({ db, clock, dispatch }, { batchSize: 40, timeBudgetMs: 0 })).resolves.toEqual({ processed: 40, failed: 0 });
+    await expect(relayOutbox({ db, clock, dispatch }, { batchSize: 40 })).resolves.toEqual({ processed: 210, failed: 0 });
+    expect(delivered).toEqual(Array.from({ length: 250 }, (_, n) => n));
+  });
+
   it("keeps a failed event and retries it after a backoff", async () => {
     const clock = fixedClock("2031-01-01T00:00:00Z");
     await enqueueEvent(db, eventName, { n: 1 }, { availableAt: clock.now() });

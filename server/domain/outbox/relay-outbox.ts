@@ -18,8 +18,25 @@ export function retryDelayMs(attempts: number) {
  * Delivers due outbox events at least once. Safe to run concurrently: each event is claimed with a compare-and-set
  * on its lease, so two relays never deliver the same event at the same time. Consumers must be idempotent
  * (Inngest dedupes by event id; local handlers act on guarded state).
+ *
+ * One run drains the backlog in batches until nothing is due or `timeBudgetMs` (wall time) is spent: a flash sale
+ * queues a "please pay" mail per winner at once, and one batch per tick (100 every 5 s) would deliver a
+ * 10,000-unit sale's mails after their holds had expired.
  */
-export async function relayOutbox(deps: { db: Db; clock: Clock; dispatch: OutboxDispatcher }, options: { batchSize?: number } = {}) {
+export async function relayOutbox(deps: { db: Db; clock: Clock; dispatch: OutboxDispatcher }, options: { batchSize?: number; timeBudgetMs?: number } = {}) {
+  const batchSize = options.batchSize ?? 100;
+  const deadline = performance.now() + (options.timeBudgetMs ?? 3_000);
+  let processed = 0;
+  let failed = 0;
+  for (;;) {
+    const batch = await relayBatch(deps, batchSize);
+    processed += batch.delivered;
+    failed += batch.failed;
+    if (batch.candidates < batchSize || performance.now() >= deadline) return { processed, failed };
+  }
+}
+
+async function relayBatch(deps: { db: Db; clock: Clock; dispatch: OutboxDispatcher }, batchSize: number) {
   const now = deps.clock.now();
   const candidates = await deps.db.outboxEvent.findMany({
     where: {
@@ -29,7 +46,7 @@ export async function relayOutbox(deps: { db: Db; clock: Clock; dispatch: Outbox
       OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }],
     },
     orderBy: { id: "asc" },
-    take: options.batchSize ?? 100,
+    take: batchSize,
     select: { id: true, name: true, payload: true, lockedUntil: true, attempts: true },
   });
 
@@ -60,7 +77,7 @@ export async function relayOutbox(deps: { db: Db; clock: Clock; dispatch: Outbox
       logger.warn({ outboxEventId: candidate.id, name: candidate.name, attempts, err: error }, "outbox delivery failed");
     }
   }
-  return { processed: delivered, failed };
+  return { candidates: candidates.length, delivered, failed };
 }
 
 /** Events not yet delivered: the dashboard's backlog figure. */
