@@ -13,11 +13,12 @@ import { RedisUnavailableError } from "~/server/redis.ts";
  *   3. its session version (`sv`) equals the user's current User.sessionVersion (log out everywhere, password change).
  * MySQL is the source of truth (User.sessionVersion, RevokedSession); Redis holds the copy read on every request.
  *
- * The keys are exported because the flash-sale Lua script checks the same two keys inside its own atomic call:
- * - sessionVersionKey(userId) → current version as an integer string. It is a cache with a short TTL, so a script that
- *   finds it missing must treat the session as unknown (not active); isSessionActive runs first on every tRPC request
- *   and reloads it.
+ * The keys:
+ * - sessionVersionKey(userId) → current version as an integer string. It is a cache with a short TTL, so a reader that
+ *   finds it missing must treat the session as unknown (not active); isSessionActive reloads it.
  * - revokedSessionKey(sid) → exists while that session is revoked.
+ * The flash sale's reservation script does not read them: they live in other Redis Cluster slots than the sale's
+ * keys. It trusts the short-lived purchase token instead, which `sale.purchaseToken` issues only after this check.
  */
 export function sessionVersionKey(userId: string) {
   return redisKey(hashTagged("user", userId), "sv");
