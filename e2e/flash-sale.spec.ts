@@ -65,6 +65,28 @@ test.describe("flash sale", () => {
     await expect(page.getByRole("button", { name: "지금 구매" })).toBeDisabled();
   });
 
+  test("a buyer logged out everywhere from another device cannot buy with the page's purchase token", async ({ browser, page, context, db }) => {
+    const sale = await createFlashSale(db, { opensAt: new Date((await appNow()).getTime() - 1_000), quantity: 3 });
+    const buyer = await createUser(db);
+    await signInContext(context, buyer);
+    const tokenFetched = page.waitForResponse((response) => response.url().includes("sale.purchaseToken") && response.ok());
+    await page.goto(`/sales/${sale.id}`);
+    await tokenFetched;
+
+    const otherDevice = await browser.newContext();
+    await signInContext(otherDevice, buyer);
+    const otherPage = await otherDevice.newPage();
+    await otherPage.goto("/account");
+    otherPage.once("dialog", (dialog) => void dialog.accept());
+    await otherPage.getByRole("button", { name: "모든 기기에서 로그아웃" }).click();
+    await expect(otherPage).toHaveURL(/\/login/);
+
+    await page.getByRole("button", { name: "지금 구매" }).click();
+    await expect(page.getByTestId("sale-notice")).toHaveText("로그인이 만료되었습니다. 다시 로그인해 주세요.");
+    expect(await db.order.count({ where: { saleId: sale.id } })).toBe(0);
+    await otherDevice.close();
+  });
+
   test("an unpaid hold expires and the buyer is told", async ({ page, context, db }) => {
     const sale = await createFlashSale(db, { opensAt: new Date((await appNow()).getTime() - 1_000), quantity: 3, holdMinutes: 1 });
     const buyer = await createUser(db);

@@ -200,6 +200,7 @@ async function main() {
   const { createPrismaClient } = await import("~/server/db.ts");
   const { createUsers, createFlashSale } = await import("~/server/testing/factories.ts");
   const { issuePurchaseToken } = await import("~/server/domain/sales/purchase-token.ts");
+  const { freshPurchaseSession } = await import("~/server/testing/sales.ts");
   const { reconcileSale } = await import("~/server/domain/sales/reconcile-sale.ts");
   const { redis } = await import("~/server/redis.ts");
   const { systemClock } = await import("~/server/clock.ts");
@@ -211,10 +212,16 @@ async function main() {
   const newSale = (quantity: number) => createFlashSale(db, { opensAt, quantity, perUserLimit: limitPerUser, holdMinutes: 10 });
   const [warmUpSale, mainSale, highSale, ceilingSale, baselineSale] = await Promise.all([newSale(stock), newSale(stock), newSale(stock), newSale(stock), newSale(stock)]);
   await db.product.update({ where: { id: baselineSale.productId }, data: { stock } });
+  // Each buyer's page fetched its purchase token through sale.purchaseToken, whose session check left the user's
+  // session state in Redis; do the same, so reserve's own session re-check finds it there as it would in a sale.
+  const { isSessionActive } = await import("~/server/domain/accounts/session-state.ts");
+  for (let start = 0; start < users.length; start += 100) {
+    await Promise.all(users.slice(start, start + 100).map((user) => isSessionActive({ db, redis, clock: systemClock }, { userId: user.id, ...freshPurchaseSession() })));
+  }
 
   const nowMs = Date.now();
   const bodiesFor = (saleId: number, count = attempts) => {
-    const tokens = users.map((user) => issuePurchaseToken({ userId: user.id, saleId }, nowMs).token);
+    const tokens = users.map((user) => issuePurchaseToken({ userId: user.id, saleId, session: freshPurchaseSession() }, nowMs).token);
     return Array.from({ length: count }, (_, index) => trpcBody({ saleId, idempotencyKey: `bench-${saleId}-${String(index).padStart(7, "0")}`, purchaseToken: tokens[index % users.length] }));
   };
 
@@ -324,6 +331,7 @@ async function benchWaitingRoom(context: {
 }) {
   const { sessionCookieFor } = await import("~/server/testing/http.ts");
   const { createDefaultAddresses } = await import("~/server/testing/factories.ts");
+  const { freshPurchaseSession } = await import("~/server/testing/sales.ts");
   const queueUsers = context.users.slice(0, Number(flags["queue-users"]));
   const cookies = await Promise.all(queueUsers.map((user) => sessionCookieFor(user, { maxAgeS: 3600 })));
   // Sale orders are paid together with a shipping address; each buyer has a default one, as the pay page expects.
@@ -343,7 +351,7 @@ async function benchWaitingRoom(context: {
     countAll: true,
   });
   const nowMs = Date.now();
-  const pollQueries = queueUsers.map((user) => `input=${encodeURIComponent(trpcBody({ saleId: throughputSale.id, purchaseToken: context.issuePurchaseToken({ userId: user.id, saleId: throughputSale.id }, nowMs).token }))}`);
+  const pollQueries = queueUsers.map((user) => `input=${encodeURIComponent(trpcBody({ saleId: throughputSale.id, purchaseToken: context.issuePurchaseToken({ userId: user.id, saleId: throughputSale.id, session: freshPurchaseSession() }, nowMs).token }))}`);
   console.log("→ waiting room: status polls");
   // Eight polls per person stays within the per-person poll limit (burst 10), so this measures served polls.
   const polls = await runWrk({ url: `${context.appUrl}/api/trpc/sale.queueStatus`, bodies: pollQueries, quota: queueUsers.length * 8, connections: concurrency, capSeconds: 120, method: "GET", countAll: true });
@@ -362,7 +370,7 @@ async function benchWaitingRoom(context: {
   const deadline = Date.now() + 120_000;
   await Promise.all(
     queueUsers.map(async (user, index) => {
-      const token = context.issuePurchaseToken({ userId: user.id, saleId: sale.id }, Date.now()).token;
+      const token = context.issuePurchaseToken({ userId: user.id, saleId: sale.id, session: freshPurchaseSession() }, Date.now()).token;
       while (Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 700 + Math.random() * 600));
         const input = encodeURIComponent(trpcBody({ saleId: sale.id, purchaseToken: token }));

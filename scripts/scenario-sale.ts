@@ -73,6 +73,7 @@ async function main() {
   const { createDefaultAddresses, createFlashSale, createUsers } = await import("~/server/testing/factories.ts");
   const { createTestClient, sessionCookieFor, startTestServer } = await import("~/server/testing/http.ts");
   const { issuePurchaseToken } = await import("~/server/domain/sales/purchase-token.ts");
+  const { freshPurchaseSession } = await import("~/server/testing/sales.ts");
   const { expireUnpaidOrders } = await import("~/server/domain/orders/expire-unpaid-orders.ts");
   const { readSaleStatus } = await import("~/server/domain/sales/sale-state.ts");
   const { reconcileSale } = await import("~/server/domain/sales/reconcile-sale.ts");
@@ -100,7 +101,7 @@ async function main() {
     let emptyHanded = buyers;
     for (let round = 1; emptyHanded.length > 0; round += 1) {
       const results = await inPool(emptyHanded, concurrency, async (buyer) => {
-        const { token } = issuePurchaseToken({ userId: buyer.id, saleId: sale.id }, clock.now().getTime());
+        const { token } = issuePurchaseToken({ userId: buyer.id, saleId: sale.id, session: freshPurchaseSession() }, clock.now().getTime());
         return { buyer, result: await anonymous.sale.reserve.mutate({ saleId: sale.id, idempotencyKey: crypto.randomUUID(), purchaseToken: token }) };
       });
       const winners = results.filter((entry) => entry.result.outcome === "WON");

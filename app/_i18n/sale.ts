@@ -44,6 +44,7 @@ export const saleStrings = {
   viewOrder: "주문 보기",
   rateLimited: (seconds: number) => `요청이 너무 많습니다. ${seconds}초 후 다시 시도해 주세요.`,
   tryAgain: "접속이 많아 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.",
+  sessionEnded: "로그인이 만료되었습니다. 다시 로그인해 주세요.",
   pausedNotice: "관리자가 판매를 일시 중지했습니다.",
   backToShop: "← 쇼핑 계속하기",
   queue: {

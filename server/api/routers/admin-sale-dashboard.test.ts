@@ -14,7 +14,7 @@ import { redis } from "~/server/redis.ts";
 import { createFlashSale, createOrder, createProduct, createUser, createUsers } from "~/server/testing/factories.ts";
 import { createTestClient, sessionCookieFor, startTestServer } from "~/server/testing/http.ts";
 import { deleteUsersWithOrders } from "~/server/testing/orders.ts";
-import { deleteSaleCompletely } from "~/server/testing/sales.ts";
+import { deleteSaleCompletely, freshPurchaseSession } from "~/server/testing/sales.ts";
 
 // Far from every other test's clock, so no one else's due-work sweep touches these sales.
 const OPENS_AT = new Date("2234-03-01T03:00:00.000Z");
@@ -60,7 +60,7 @@ async function buyers(count: number) {
 }
 
 function reserveAs(userId: string, saleId: number) {
-  const { token } = issuePurchaseToken({ userId, saleId }, clock.now().getTime());
+  const { token } = issuePurchaseToken({ userId, saleId, session: freshPurchaseSession() }, clock.now().getTime());
   return shopper.sale.reserve.mutate({ saleId, idempotencyKey: crypto.randomUUID(), purchaseToken: token });
 }
 

@@ -14,7 +14,7 @@ import { createPaymentGateway } from "~/server/payments/gateway.ts";
 import { createAddress, createCategory, createFlashSale, createProduct, createUser } from "~/server/testing/factories.ts";
 import { createTestClient, sessionCookieFor, startTestServer } from "~/server/testing/http.ts";
 import { deleteUsersWithOrders, newIdempotencyKey, newPaymentKey, ORDER_TEST_EPOCH } from "~/server/testing/orders.ts";
-import { deleteSaleCompletely } from "~/server/testing/sales.ts";
+import { deleteSaleCompletely, freshPurchaseSession } from "~/server/testing/sales.ts";
 
 type CreateInput = inferRouterInputs<AppRouter>["order"]["create"];
 
@@ -355,7 +355,7 @@ describe("order router over HTTP", () => {
 
     /** Wins one unit through sale.reserve, as the sale page does; the order has no address yet. */
     async function winSaleOrder(buyer: Awaited<ReturnType<typeof saleBuyer>>) {
-      const { token } = issuePurchaseToken({ userId: buyer.user.id, saleId }, clock.now().getTime());
+      const { token } = issuePurchaseToken({ userId: buyer.user.id, saleId, session: freshPurchaseSession() }, clock.now().getTime());
       const result = await buyer.client.sale.reserve.mutate({ saleId, idempotencyKey: newIdempotencyKey(), purchaseToken: token });
       if (result.outcome !== "WON") throw new Error(`expected a win, got ${result.outcome}`);
       return db.order.findUniqueOrThrow({ where: { id: result.orderId }, select: { id: true, totalAmount: true, recipientEnc: true } });

@@ -1,9 +1,11 @@
 import { Redis } from "@upstash/redis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
-import { fixedClock } from "~/server/clock.ts";
+import { fixedClock, systemClock } from "~/server/clock.ts";
 import { createPrismaClient, db } from "~/server/db.ts";
+import { isSessionActive, revokeAllSessions, revokeSession } from "~/server/domain/accounts/session-state.ts";
 import { saleKeys } from "~/server/domain/sales/keys.ts";
+import { PURCHASE_SESSION_RECHECK_MS } from "~/server/domain/sales/purchase-session.ts";
 import { issuePurchaseToken } from "~/server/domain/sales/purchase-token.ts";
 import { reconcileSale } from "~/server/domain/sales/reconcile-sale.ts";
 import { saleReserveRateLimit } from "~/server/domain/sales/sale-config.ts";
@@ -12,7 +14,7 @@ import { readSaleStatus } from "~/server/domain/sales/sale-state.ts";
 import { createTcpRequester, redis } from "~/server/redis.ts";
 import { createFlashSale, createUsers } from "~/server/testing/factories.ts";
 import { createTestClient, startTestServer } from "~/server/testing/http.ts";
-import { deleteSaleCompletely } from "~/server/testing/sales.ts";
+import { deleteSaleCompletely, freshPurchaseSession } from "~/server/testing/sales.ts";
 
 const OPENS_AT = new Date("2031-06-01T03:00:00.000Z");
 const clock = fixedClock(OPENS_AT);
@@ -46,7 +48,7 @@ async function newSale(overrides: Parameters<typeof createFlashSale>[1]) {
 }
 
 function reserveAs(userId: string, saleId: number, idempotencyKey = crypto.randomUUID(), viaClient: Client = client) {
-  const { token } = issuePurchaseToken({ userId, saleId }, clock.now().getTime());
+  const { token } = issuePurchaseToken({ userId, saleId, session: freshPurchaseSession() }, clock.now().getTime());
   return viaClient.sale.reserve.mutate({ saleId, idempotencyKey, purchaseToken: token });
 }
 
@@ -150,9 +152,9 @@ describe("sale window, pause and tokens", () => {
   it("refuses forged, expired and other-sale tokens with UNAUTHORIZED and changes nothing", async () => {
     const sale = await newSale({ opensAt: OPENS_AT, quantity: 5 });
     const [buyer] = await createUsers(db, 1);
-    const { token } = issuePurchaseToken({ userId: buyer!.id, saleId: sale.id }, clock.now().getTime());
+    const { token } = issuePurchaseToken({ userId: buyer!.id, saleId: sale.id, session: freshPurchaseSession() }, clock.now().getTime());
     const forged = token.replace(buyer!.id, "someone-else");
-    const otherSale = issuePurchaseToken({ userId: buyer!.id, saleId: sale.id + 1_000 }, clock.now().getTime()).token;
+    const otherSale = issuePurchaseToken({ userId: buyer!.id, saleId: sale.id + 1_000, session: freshPurchaseSession() }, clock.now().getTime()).token;
 
     for (const purchaseToken of [forged, otherSale, "v1.x.y.z.w", "garbage"]) {
       await expect(client.sale.reserve.mutate({ saleId: sale.id, idempotencyKey: crypto.randomUUID(), purchaseToken })).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
@@ -160,6 +162,27 @@ describe("sale window, pause and tokens", () => {
     clock.advance(3_600_000);
     await expect(client.sale.reserve.mutate({ saleId: sale.id, idempotencyKey: crypto.randomUUID(), purchaseToken: token })).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
     expect(await saleOrderCount(sale.id)).toBe(0);
+  });
+
+  it("refuses a token whose session has ended since it was issued: logout, log out everywhere", async () => {
+    const sale = await newSale({ opensAt: OPENS_AT, quantity: 5, perUserLimit: 5 });
+    const [buyer, other] = await createUsers(db, 2);
+    const tokenFor = (userId: string, session = freshPurchaseSession()) => ({ session, token: issuePurchaseToken({ userId, saleId: sale.id, session }, clock.now().getTime()).token });
+    const reserveWith = (token: string) => client.sale.reserve.mutate({ saleId: sale.id, idempotencyKey: crypto.randomUUID(), purchaseToken: token });
+
+    const loggedOut = tokenFor(buyer!.id);
+    await expect(reserveWith(loggedOut.token)).resolves.toMatchObject({ outcome: "WON" });
+    await revokeSession({ db, redis, clock: systemClock }, { userId: buyer!.id, ...loggedOut.session });
+    // The instance re-checks a session it has just confirmed at most once per PURCHASE_SESSION_RECHECK_MS.
+    clock.advance(PURCHASE_SESSION_RECHECK_MS);
+    await expect(reserveWith(loggedOut.token)).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
+
+    const everywhere = tokenFor(other!.id);
+    await revokeAllSessions({ db, redis, clock: systemClock }, { userId: other!.id });
+    await expect(reserveWith(everywhere.token)).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
+    // A token for the new session version works.
+    await expect(reserveWith(tokenFor(other!.id, { ...freshPurchaseSession(), sessionVersion: 1 }).token)).resolves.toMatchObject({ outcome: "WON" });
+    expect(await saleOrderCount(sale.id)).toBe(2);
   });
 
   it("rate-limits one IP and answers TOO_MANY_REQUESTS with a retry-after", async () => {
@@ -226,12 +249,21 @@ describe("holds, Redis loss and outages", () => {
     const deadDb = createPrismaClient("mysql://root@127.0.0.1:1/flashmart", 1);
     const noMysql = await startTestServer({ deps: { db: deadDb, clock, redis } });
     await readSaleStatus(deps, sale.id);
+    // The buyer's page checked the session when it fetched the token, so its state is in Redis: only the order write
+    // needs MySQL.
+    const session = freshPurchaseSession();
+    await isSessionActive({ db, redis, clock: systemClock }, { userId: buyer!.id, ...session });
+    const { token } = issuePurchaseToken({ userId: buyer!.id, saleId: sale.id, session }, clock.now().getTime());
     try {
-      await expect(reserveAs(buyer!.id, sale.id, crypto.randomUUID(), createTestClient(noMysql.url))).rejects.toMatchObject({ data: { code: "SERVICE_UNAVAILABLE" } });
+      const attempt = createTestClient(noMysql.url).sale.reserve.mutate({ saleId: sale.id, idempotencyKey: crypto.randomUUID(), purchaseToken: token });
+      await expect(attempt).rejects.toMatchObject({ data: { code: "SERVICE_UNAVAILABLE" } });
     } finally {
       await noMysql.close();
       await deadDb.$disconnect();
     }
+    // Redis did grant the unit (the timeline counts the win), and the failed write gave it back.
+    const timeline = await readSaleTimeline(deps, { saleId: sale.id, fromMs: OPENS_AT.getTime(), toMs: OPENS_AT.getTime() });
+    expect(timeline[0]).toMatchObject({ attempts: 1, wins: 1 });
     expect(await readSaleStatus(deps, sale.id)).toMatchObject({ held: 0, available: 1 });
     await expect(reserveAs(later!.id, sale.id)).resolves.toMatchObject({ outcome: "WON" });
   });
@@ -241,7 +273,7 @@ describe("the reserve fast path", () => {
   it("answers exactly like tRPC's own adapter, for results and for errors", async () => {
     const sale = await newSale({ opensAt: new Date(OPENS_AT.getTime() + 3_600_000), quantity: 5 });
     const [buyer] = await createUsers(db, 1);
-    const { token } = issuePurchaseToken({ userId: buyer!.id, saleId: sale.id }, clock.now().getTime());
+    const { token } = issuePurchaseToken({ userId: buyer!.id, saleId: sale.id, session: freshPurchaseSession() }, clock.now().getTime());
     const call = async (url: string, body: unknown) => {
       const response = await fetch(`${server.url}${url}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
       // Stacks (present outside production only) differ by call site; everything else must match.

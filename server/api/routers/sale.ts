@@ -3,7 +3,7 @@ import { z } from "zod";
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "~/server/api/trpc.ts";
 import { getMySaleState, getSale, getSaleLiveStatus, listVisibleSales, subscribeToSale, unsubscribeFromSale } from "~/server/domain/sales/get-sale.ts";
 import { saleIdInput } from "~/server/domain/sales/manage-sales.ts";
-import { issuePurchaseToken } from "~/server/domain/sales/purchase-token.ts";
+import { issuePurchaseTokenForSession } from "~/server/domain/sales/purchase-token.ts";
 import { getQueueStatusWithToken, queueStatusInput, reserveBaselineWithToken, reserveWithToken } from "~/server/domain/sales/reserve-with-token.ts";
 import { reserveUnitInput } from "~/server/domain/sales/reserve-unit.ts";
 import { joinQueue } from "~/server/domain/sales/waiting-room.ts";
@@ -16,9 +16,7 @@ export const saleRouter = createTRPCRouter({
   /** Polled by sale pages: cached per instance, so viewers cost almost nothing. */
   status: publicProcedure.input(saleIdInput).query(({ ctx, input }) => getSaleLiveStatus(ctx.deps, input)),
   myState: protectedProcedure.input(saleOnlyInput).query(({ ctx, input }) => getMySaleState(ctx.deps, { userId: ctx.session.id, saleId: input.saleId })),
-  purchaseToken: protectedProcedure
-    .input(saleOnlyInput)
-    .mutation(({ ctx, input }) => issuePurchaseToken({ userId: ctx.session.id, saleId: input.saleId }, ctx.deps.clock.now().getTime())),
+  purchaseToken: protectedProcedure.input(saleOnlyInput).mutation(({ ctx, input }) => issuePurchaseTokenForSession(ctx.session, input.saleId, ctx.deps.clock.now().getTime())),
   /** The hot path: authenticated by the purchase token, decided by one Redis script. */
   reserve: publicProcedure.input(reserveUnitInput).mutation(({ ctx, input }) => reserveWithToken(ctx.deps, input, { ip: ctx.ip })),
   /** Benchmark-only comparison with the old service's approach; refuses unless ENABLE_BENCH_BASELINE is set. */

@@ -1,14 +1,17 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 
+import { DomainError } from "~/server/domain/errors.ts";
 import { env } from "~/server/env.js";
 
 /**
  * A short-lived signed pass that lets the reservation hot path authenticate a buyer in microseconds, without
- * decrypting the Auth.js session (≈0.7 ms) or asking Redis whether the session was revoked. The sale page gets one
- * from `sale.purchaseToken`, which does the full session check; a revoked session therefore keeps buying for at
- * most PURCHASE_TOKEN_TTL_S. Bound to one user and one sale.
+ * decrypting the Auth.js session (≈0.7 ms). The sale page gets one from `sale.purchaseToken`, which does the full
+ * session check. It is bound to one user and one sale and carries the session it was issued to (id, version, login
+ * time), so `reserve` can still refuse a session that was logged out (or logged out everywhere) since: see
+ * purchase-session.ts.
  */
-export type PurchaseTokenClaims = { userId: string; saleId: number; expiresAtMs: number };
+export type PurchaseSession = { sessionId: string; sessionVersion: number; authAt: number };
+export type PurchaseTokenClaims = { userId: string; saleId: number; session: PurchaseSession; expiresAtMs: number };
 
 let signingKey: Buffer | undefined;
 function key() {
@@ -21,26 +24,39 @@ function sign(payload: string) {
   return createHmac("sha256", key()).update(payload).digest("base64url");
 }
 
-export function issuePurchaseToken(claims: { userId: string; saleId: number }, nowMs: number) {
+function isSignatureValid(payload: string, signature: string) {
+  const expected = Buffer.from(sign(payload));
+  const given = Buffer.from(signature);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+export function issuePurchaseToken(claims: { userId: string; saleId: number; session: PurchaseSession }, nowMs: number) {
   const expiresAtMs = nowMs + env.PURCHASE_TOKEN_TTL_S * 1000;
-  const payload = `v1.${claims.userId}.${claims.saleId}.${expiresAtMs}`;
+  const { sessionId, sessionVersion, authAt } = claims.session;
+  const payload = `v2.${claims.userId}.${claims.saleId}.${sessionId}.${sessionVersion}.${authAt}.${expiresAtMs}`;
   return { token: `${payload}.${sign(payload)}`, expiresAtMs };
+}
+
+/** What `sale.purchaseToken` issues for the caller's (already checked) session. */
+export function issuePurchaseTokenForSession(session: { id: string; sessionId: string | null; sessionVersion?: number; authAt?: number }, saleId: number, nowMs: number) {
+  if (!session.sessionId || session.sessionVersion === undefined || session.authAt === undefined) {
+    throw new DomainError("UNAUTHENTICATED", "로그인이 필요합니다.");
+  }
+  return issuePurchaseToken({ userId: session.id, saleId, session: { sessionId: session.sessionId, sessionVersion: session.sessionVersion, authAt: session.authAt } }, nowMs);
 }
 
 export type PurchaseTokenCheck = { ok: true; claims: PurchaseTokenClaims } | { ok: false; reason: "MALFORMED" | "BAD_SIGNATURE" | "EXPIRED" | "WRONG_SALE" };
 
 export function verifyPurchaseToken(token: string, expectedSaleId: number, nowMs: number): PurchaseTokenCheck {
   const parts = token.split(".");
-  if (parts.length !== 5 || parts[0] !== "v1") return { ok: false, reason: "MALFORMED" };
-  const [version, userId, saleIdText, expiresText, signature] = parts as [string, string, string, string, string];
-  const expected = Buffer.from(sign(`${version}.${userId}.${saleIdText}.${expiresText}`));
-  const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: "BAD_SIGNATURE" };
+  if (parts.length !== 8 || parts[0] !== "v2") return { ok: false, reason: "MALFORMED" };
+  const [, userId, saleIdText, sessionId, versionText, authAtText, expiresText, signature] = parts as [string, string, string, string, string, string, string, string];
+  if (!isSignatureValid(parts.slice(0, 7).join("."), signature)) return { ok: false, reason: "BAD_SIGNATURE" };
   const saleId = Number(saleIdText);
   const expiresAtMs = Number(expiresText);
   if (saleId !== expectedSaleId) return { ok: false, reason: "WRONG_SALE" };
   if (!(expiresAtMs > nowMs)) return { ok: false, reason: "EXPIRED" };
-  return { ok: true, claims: { userId, saleId, expiresAtMs } };
+  return { ok: true, claims: { userId, saleId, session: { sessionId, sessionVersion: Number(versionText), authAt: Number(authAtText) }, expiresAtMs } };
 }
 
 /**
@@ -57,9 +73,7 @@ export function verifyAdmissionPass(pass: string, expected: { userId: string; sa
   const parts = pass.split(".");
   if (parts.length !== 5 || parts[0] !== "a1") return { ok: false, reason: "MALFORMED" };
   const [version, userId, saleIdText, expiresText, signature] = parts as [string, string, string, string, string];
-  const expectedSignature = Buffer.from(sign(`${version}.${userId}.${saleIdText}.${expiresText}`));
-  const given = Buffer.from(signature);
-  if (given.length !== expectedSignature.length || !timingSafeEqual(given, expectedSignature)) return { ok: false, reason: "BAD_SIGNATURE" };
+  if (!isSignatureValid(`${version}.${userId}.${saleIdText}.${expiresText}`, signature)) return { ok: false, reason: "BAD_SIGNATURE" };
   if (userId !== expected.userId || Number(saleIdText) !== expected.saleId) return { ok: false, reason: "WRONG_HOLDER" };
   const expiresAtMs = Number(expiresText);
   if (!(expiresAtMs > nowMs)) return { ok: false, reason: "EXPIRED" };

@@ -28,7 +28,7 @@ export type ReserveUnitResult =
 
 type Deps = { db: Db; redis: Redis; clock: Clock };
 
-const TRY_AGAIN = "접속이 많아 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.";
+export const TRY_AGAIN = "접속이 많아 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.";
 
 function newOrderId() {
   return crypto.randomUUID().replaceAll("-", "");

@@ -4,19 +4,26 @@ import { z } from "zod";
 import type { Clock } from "~/server/clock.ts";
 import type { Db } from "~/server/db.ts";
 import { DomainError } from "~/server/domain/errors.ts";
+import { isPurchaseSessionActive } from "~/server/domain/sales/purchase-session.ts";
 import { verifyAdmissionPass, verifyPurchaseToken } from "~/server/domain/sales/purchase-token.ts";
-import { reserveUnit, type ReserveUnitInput } from "~/server/domain/sales/reserve-unit.ts";
+import { reserveUnit, TRY_AGAIN, type ReserveUnitInput } from "~/server/domain/sales/reserve-unit.ts";
 import { reserveUnitBaseline } from "~/server/domain/sales/reserve-unit-baseline.ts";
 import { getQueueStatus } from "~/server/domain/sales/waiting-room.ts";
 import { env } from "~/server/env.js";
 
 /**
  * The `sale.reserve` use case: the buyer is identified by the signed purchase token (user id never comes from
- * input), then one atomic reservation decides. An expired token is a 401 the page answers by fetching a new one.
+ * input) whose session must still be active, then one atomic reservation decides. An expired token is a 401 the page answers by fetching a new one.
  */
-export function reserveWithToken(deps: { db: Db; redis: Redis; clock: Clock }, input: ReserveUnitInput, request: { ip: string }) {
+export async function reserveWithToken(deps: { db: Db; redis: Redis; clock: Clock }, input: ReserveUnitInput, request: { ip: string }) {
   const nowMs = deps.clock.now().getTime();
   const buyer = buyerFromToken(input, nowMs);
+  // A token outlives a logout by up to PURCHASE_TOKEN_TTL_S; its session is re-checked (at most once a second).
+  const isActive = await isPurchaseSessionActive(deps, buyer).catch((error: unknown) => {
+    // Neither Redis nor MySQL could tell: refuse, like every other undecidable reservation.
+    throw new DomainError("UNAVAILABLE", TRY_AGAIN, { retryAfterS: 2, cause: error });
+  });
+  if (!isActive) throw new DomainError("UNAUTHENTICATED", "로그인이 만료되었습니다. 다시 로그인해 주세요.", { details: { reason: "SESSION_ENDED" } });
   let admissionPassExpiresAtMs = 0;
   if (input.admissionPass) {
     // A forged pass is an attack, answered as such; an expired one just means "not admitted (any more)".

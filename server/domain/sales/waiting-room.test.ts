@@ -9,7 +9,7 @@ import { recordSaleUnitReturned, recordSaleUnitSold, syncSaleOrderToRedis } from
 import { drawOrder, getQueueStatus, joinQueue } from "~/server/domain/sales/waiting-room.ts";
 import { redis } from "~/server/redis.ts";
 import { createFlashSale, createUsers } from "~/server/testing/factories.ts";
-import { deleteSaleCompletely } from "~/server/testing/sales.ts";
+import { deleteSaleCompletely, freshPurchaseSession } from "~/server/testing/sales.ts";
 
 const OPENS_AT = new Date("2032-02-02T03:00:00.000Z");
 const saleIds: number[] = [];
@@ -33,7 +33,7 @@ function depsAt(at: Date | number) {
 }
 
 async function reserve(deps: ReturnType<typeof depsAt>, saleId: number, userId: string, admissionPass?: string) {
-  const { token } = issuePurchaseToken({ userId, saleId }, deps.clock.now().getTime());
+  const { token } = issuePurchaseToken({ userId, saleId, session: freshPurchaseSession() }, deps.clock.now().getTime());
   return reserveWithToken(deps, { saleId, idempotencyKey: crypto.randomUUID(), purchaseToken: token, admissionPass }, { ip: "127.0.0.1" });
 }
 

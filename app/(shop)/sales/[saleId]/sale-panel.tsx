@@ -131,7 +131,9 @@ export function SalePanel(props: {
       ]);
     } catch (error) {
       const data = error instanceof TRPCClientError ? (error as TRPCClientError<AppRouter>).data : undefined;
-      setNotice({ tone: "error", text: data?.code === "TOO_MANY_REQUESTS" ? t.rateLimited(data.retryAfterS ?? 5) : t.tryAgain });
+      // UNAUTHORIZED here means even a fresh purchase token was refused: this session was logged out meanwhile.
+      const text = data?.code === "TOO_MANY_REQUESTS" ? t.rateLimited(data.retryAfterS ?? 5) : data?.code === "UNAUTHORIZED" ? t.sessionEnded : t.tryAgain;
+      setNotice({ tone: "error", text });
     }
   }
 
