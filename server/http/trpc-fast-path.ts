@@ -88,8 +88,7 @@ export function createTrpcFastPath(options: { deps?: Deps; basePath: string }) {
     try {
       const raw = type === "mutation" ? await readBody(req) : new URL(url, "http://local").searchParams.get("input");
       input = parseWireInput(raw, isBatch);
-      const parsedInput = input;
-      const output = await callTRPCProcedure({ router: appRouter, path, type, ctx, getRawInput: async () => parsedInput, signal: undefined, batchIndex: 0 });
+      const output = await callTRPCProcedure({ router: appRouter, path, type, ctx, getRawInput: async () => input, signal: undefined, batchIndex: 0 });
       payload = { result: { data: superjson.serialize(output) } };
     } catch (cause) {
       const error = cause instanceof TRPCError ? cause : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause });

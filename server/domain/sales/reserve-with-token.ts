@@ -13,7 +13,8 @@ import { env } from "~/server/env.js";
 
 /**
  * The `sale.reserve` use case: the buyer is identified by the signed purchase token (user id never comes from
- * input) whose session must still be active, then one atomic reservation decides. An expired token is a 401 the page answers by fetching a new one.
+ * input) whose session must still be active, then one atomic reservation decides. An expired token is a 401 the page
+ * answers by fetching a new one.
  */
 export async function reserveWithToken(deps: { db: Db; redis: Redis; clock: Clock }, input: ReserveUnitInput, request: { ip: string }) {
   const nowMs = deps.clock.now().getTime();
