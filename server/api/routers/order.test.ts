@@ -7,8 +7,10 @@ import { defaultDeps } from "~/server/api/trpc.ts";
 import { fixedClock } from "~/server/clock.ts";
 import { db } from "~/server/db.ts";
 import { advanceOrder } from "~/server/domain/orders/advance-deliveries.ts";
+import { expireUnpaidOrders } from "~/server/domain/orders/expire-unpaid-orders.ts";
 import { MAX_QUANTITY_PER_ORDER } from "~/server/domain/orders/limits.ts";
 import { issuePurchaseToken } from "~/server/domain/sales/purchase-token.ts";
+import { reconcileSale } from "~/server/domain/sales/reconcile-sale.ts";
 import { createPaymentSandbox } from "~/server/payment-sandbox/server.ts";
 import { createPaymentGateway } from "~/server/payments/gateway.ts";
 import { createAddress, createCategory, createFlashSale, createProduct, createUser } from "~/server/testing/factories.ts";
@@ -450,6 +452,43 @@ describe("order router over HTTP", () => {
 
       await expect(saleSideClient.order.pay.mutate({ orderId: order.id, paymentKey: newPaymentKey(), amount: 7_000 })).resolves.toMatchObject({ status: "PAID" });
       expect((await saleSideClient.order.get.query({ id: order.id })).shippingAddress).toMatchObject({ recipient: "홍길동" });
+    });
+
+    it("a payment racing the expiry sweep at the deadline ends in exactly one outcome; the money, MySQL and Redis agree", async () => {
+      const outcomes: string[] = [];
+      try {
+        for (let round = 0; round < 8; round += 1) {
+          const buyer = await saleBuyer();
+          const address = await createAddress(db, buyer.user.id);
+          const order = await winSaleOrder(buyer);
+          const { paymentDueAt } = await db.order.findUniqueOrThrow({ where: { id: order.id }, select: { paymentDueAt: true } });
+          const before = sandbox.stats();
+          // Two instances whose clocks straddle the deadline: the paying one reads 1 ms before it, the sweeping one 1 ms after.
+          clock.set(paymentDueAt.getTime() - 1);
+          await Promise.allSettled([
+            buyer.client.order.pay.mutate({ orderId: order.id, paymentKey: newPaymentKey(), amount: 39_000, addressId: address.id }),
+            expireUnpaidOrders({ ...defaultDeps, clock: fixedClock(paymentDueAt.getTime() + 1) }),
+          ]);
+
+          const { status } = await db.order.findUniqueOrThrow({ where: { id: order.id }, select: { status: true } });
+          const after = sandbox.stats();
+          const netCharged = after.capturedAmount - before.capturedAmount - (after.refundedAmount - before.refundedAmount);
+          expect(status === "PAID" || status === "EXPIRED").toBe(true);
+          expect(netCharged).toBe(status === "PAID" ? 39_000 : 0);
+          outcomes.push(status);
+        }
+      } finally {
+        clock.set(ORDER_TEST_EPOCH);
+      }
+
+      // Locally the sweep usually wins (the payment waits on the provider), which is the late-payment path: the
+      // approved charge is cancelled at once. Either way nothing is charged for a unit that went back.
+      expect(outcomes).toHaveLength(8);
+      const sale = await db.sale.findUniqueOrThrow({ where: { id: saleId }, select: { soldCount: true } });
+      expect(sale.soldCount).toBe(await db.order.count({ where: { saleId, status: "PAID" } }));
+      const reconciliation = await reconcileSale(defaultDeps, saleId, { repair: false });
+      expect(reconciliation.drift).toBe(0);
+      expect(reconciliation.isInvariantHeld).toBe(true);
     });
   });
 
