@@ -483,7 +483,6 @@ describe("order router over HTTP", () => {
 
       // Locally the sweep usually wins (the payment waits on the provider), which is the late-payment path: the
       // approved charge is cancelled at once. Either way nothing is charged for a unit that went back.
-      expect(outcomes).toHaveLength(8);
       const sale = await db.sale.findUniqueOrThrow({ where: { id: saleId }, select: { soldCount: true } });
       expect(sale.soldCount).toBe(await db.order.count({ where: { saleId, status: "PAID" } }));
       const reconciliation = await reconcileSale(defaultDeps, saleId, { repair: false });
