@@ -455,7 +455,6 @@ describe("order router over HTTP", () => {
     });
 
     it("a payment racing the expiry sweep at the deadline ends in exactly one outcome; the money, MySQL and Redis agree", async () => {
-      const outcomes: string[] = [];
       try {
         for (let round = 0; round < 8; round += 1) {
           const buyer = await saleBuyer();
@@ -475,7 +474,6 @@ describe("order router over HTTP", () => {
           const netCharged = after.capturedAmount - before.capturedAmount - (after.refundedAmount - before.refundedAmount);
           expect(status === "PAID" || status === "EXPIRED").toBe(true);
           expect(netCharged).toBe(status === "PAID" ? 39_000 : 0);
-          outcomes.push(status);
         }
       } finally {
         clock.set(ORDER_TEST_EPOCH);
