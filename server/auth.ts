@@ -2,9 +2,8 @@ import { headers } from "next/headers";
 import NextAuth, { AuthError, CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 
-import { systemClock } from "~/server/clock.ts";
 import { db } from "~/server/db.ts";
-import { isSessionActive, revokeSession } from "~/server/domain/accounts/session-state.ts";
+import { isSessionActive, revokeSession, sessionLifetimeClock } from "~/server/domain/accounts/session-state.ts";
 import { RATE_LIMITED_CODE_PREFIX } from "~/server/auth-codes.ts";
 import { authenticatePassword } from "~/server/domain/auth/authenticate-password.ts";
 import { credentialsInput } from "~/server/domain/auth/verify-credentials.ts";
@@ -50,8 +49,7 @@ declare module "next-auth/jwt" {
   }
 }
 
-// Session checks use the real clock; see server/session.ts for why not the e2e test clock.
-const sessionDeps = { db, redis, clock: systemClock };
+const sessionDeps = { db, redis, clock: sessionLifetimeClock };
 
 export const authConfig = {
   // maxAge is the idle lifetime: every session read (the proxy runs on each page) re-issues the JWT with a fresh
@@ -87,7 +85,7 @@ export const authConfig = {
         token.role = user.role ?? "USER";
         token.sid = crypto.randomUUID();
         token.sv = user.sessionVersion ?? 0;
-        token.authAt = Math.floor(systemClock.now().getTime() / 1000);
+        token.authAt = Math.floor(sessionLifetimeClock.now().getTime() / 1000);
         return token;
       }
       if (!token.sub || typeof token.sid !== "string" || typeof token.sv !== "number" || typeof token.authAt !== "number") return null;

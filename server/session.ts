@@ -1,8 +1,7 @@
 import { decode, encode } from "next-auth/jwt";
 
-import { systemClock } from "~/server/clock.ts";
 import type { Db } from "~/server/db.ts";
-import { isSessionActive, type SessionStateDeps } from "~/server/domain/accounts/session-state.ts";
+import { isSessionActive, sessionClaimsOf, sessionLifetimeClock, type SessionStateDeps } from "~/server/domain/accounts/session-state.ts";
 import { env } from "~/server/env.js";
 
 /** What the API layer knows about the caller. Built from the Auth.js JWT, never from request input. */
@@ -79,19 +78,11 @@ export async function sessionFromCookieHeader(cookieHeader: string | undefined |
   return null;
 }
 
-/**
- * Session lifetimes run on the real clock, like the JWT's own exp (checked by jose against real time). The e2e test
- * clock moves business time (sale windows, deadlines), and must not sign people out while it does.
- */
-const sessionClock = systemClock;
-
 /** The state checks (absolute lifetime, revocation, session version) for an already decoded token. */
 export async function isSessionUserActive(deps: { db: Db; redis: SessionStateDeps["redis"] }, user: SessionUser) {
-  if (!user.sessionId || user.sessionVersion === undefined || user.authAt === undefined) return false;
-  return isSessionActive(
-    { db: deps.db, redis: deps.redis, clock: sessionClock },
-    { userId: user.id, sessionId: user.sessionId, sessionVersion: user.sessionVersion, authAt: user.authAt },
-  );
+  const claims = sessionClaimsOf(user);
+  if (!claims) return false;
+  return isSessionActive({ db: deps.db, redis: deps.redis, clock: sessionLifetimeClock }, claims);
 }
 
 /**

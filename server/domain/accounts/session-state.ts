@@ -1,6 +1,6 @@
 import type { Redis } from "@upstash/redis";
 
-import type { Clock } from "~/server/clock.ts";
+import { systemClock, type Clock } from "~/server/clock.ts";
 import type { Db } from "~/server/db.ts";
 import { env } from "~/server/env.js";
 import { hashTagged, redisKey } from "~/server/redis-keys.ts";
@@ -38,6 +38,18 @@ export type SessionStateDeps = { db: Db; redis: Redis; clock: Clock };
 
 /** The JWT claims that decide whether a session is still valid (epoch seconds, like iat/exp). */
 export type SessionClaims = { userId: string; sessionId: string; sessionVersion: number; authAt: number };
+
+/** A decoded session's state claims, or null when one is missing (such a token is never active). */
+export function sessionClaimsOf(user: { id: string; sessionId: string | null; sessionVersion?: number; authAt?: number }): SessionClaims | null {
+  if (!user.sessionId || user.sessionVersion === undefined || user.authAt === undefined) return null;
+  return { userId: user.id, sessionId: user.sessionId, sessionVersion: user.sessionVersion, authAt: user.authAt };
+}
+
+/**
+ * Session lifetimes run on the real clock, like the JWT's own exp (checked by jose against real time). The e2e test
+ * clock moves business time (sale windows, deadlines), and must not sign people out while it does.
+ */
+export const sessionLifetimeClock = systemClock;
 
 /** When a session logged in at `authAt` ends no matter how active it is (epoch seconds). */
 export function absoluteSessionEnd(authAt: number) {

@@ -1,8 +1,8 @@
 import type { Redis } from "@upstash/redis";
 
-import { systemClock, type Clock } from "~/server/clock.ts";
+import type { Clock } from "~/server/clock.ts";
 import type { Db } from "~/server/db.ts";
-import { isSessionActive } from "~/server/domain/accounts/session-state.ts";
+import { isSessionActive, sessionLifetimeClock } from "~/server/domain/accounts/session-state.ts";
 import type { PurchaseTokenClaims } from "~/server/domain/sales/purchase-token.ts";
 
 /** How long one instance trusts a confirmed session before asking again: the most a revocation can lag on `reserve`. */
@@ -18,8 +18,8 @@ const confirmed = new Map<string, { isActive: Promise<boolean>; untilMs: number 
  * one Redis round trip) runs at most once per second per session and instance; a buyer's repeated attempts in
  * between cost a Map lookup. It cannot join the reservation script itself: the session keys live in other Redis
  * Cluster slots than the sale's.
- * Session lifetimes run on the real clock, like the session cookie's own expiry (see server/session.ts); the recheck
- * window runs on the app's clock, so tests move past it without waiting.
+ * Session lifetimes run on sessionLifetimeClock, as for every request; the recheck window runs on the app's clock, so
+ * tests move past it without waiting.
  */
 export function isPurchaseSessionActive(deps: { db: Db; redis: Redis; clock: Clock }, claims: Pick<PurchaseTokenClaims, "userId" | "session">): Promise<boolean> {
   const { sessionId, sessionVersion, authAt } = claims.session;
@@ -28,7 +28,7 @@ export function isPurchaseSessionActive(deps: { db: Db; redis: Redis; clock: Clo
   const cached = confirmed.get(cacheKey);
   if (cached && cached.untilMs > nowMs) return cached.isActive;
 
-  const isActive = isSessionActive({ db: deps.db, redis: deps.redis, clock: systemClock }, { userId: claims.userId, sessionId, sessionVersion, authAt });
+  const isActive = isSessionActive({ db: deps.db, redis: deps.redis, clock: sessionLifetimeClock }, { userId: claims.userId, sessionId, sessionVersion, authAt });
   if (confirmed.size >= MAX_CONFIRMED_SESSIONS) confirmed.clear();
   confirmed.set(cacheKey, { isActive, untilMs: nowMs + PURCHASE_SESSION_RECHECK_MS });
   // Only "active" is worth remembering; a failed or negative check is asked again next time.

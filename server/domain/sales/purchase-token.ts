@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 
+import { sessionClaimsOf } from "~/server/domain/accounts/session-state.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { env } from "~/server/env.js";
 
@@ -38,11 +39,11 @@ export function issuePurchaseToken(claims: { userId: string; saleId: number; ses
 }
 
 /** What `sale.purchaseToken` issues for the caller's (already checked) session. */
-export function issuePurchaseTokenForSession(session: { id: string; sessionId: string | null; sessionVersion?: number; authAt?: number }, saleId: number, nowMs: number) {
-  if (!session.sessionId || session.sessionVersion === undefined || session.authAt === undefined) {
-    throw new DomainError("UNAUTHENTICATED", "로그인이 필요합니다.");
-  }
-  return issuePurchaseToken({ userId: session.id, saleId, session: { sessionId: session.sessionId, sessionVersion: session.sessionVersion, authAt: session.authAt } }, nowMs);
+export function issuePurchaseTokenForSession(user: Parameters<typeof sessionClaimsOf>[0], saleId: number, nowMs: number) {
+  const claims = sessionClaimsOf(user);
+  if (!claims) throw new DomainError("UNAUTHENTICATED", "로그인이 필요합니다.");
+  const { userId, ...session } = claims;
+  return issuePurchaseToken({ userId, saleId, session }, nowMs);
 }
 
 export type PurchaseTokenCheck = { ok: true; claims: PurchaseTokenClaims } | { ok: false; reason: "MALFORMED" | "BAD_SIGNATURE" | "EXPIRED" | "WRONG_SALE" };
