@@ -15,6 +15,11 @@ export const ORDER_EVENTS = {
   refundRequested: "shop/payment.refund-requested",
 } as const;
 
+/** The payload of ORDER_EVENTS.placed, for checkout orders and flash-sale holds alike. */
+export function orderPlacedPayload(orderId: string, paymentDueAt: Date) {
+  return { orderId, paymentDueAt: paymentDueAt.toISOString() };
+}
+
 /** Events that tell the buyer something by email, and which email. */
 export const ORDER_EMAIL_EVENTS = {
   [ORDER_EVENTS.placed]: "placed",

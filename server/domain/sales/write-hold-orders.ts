@@ -1,6 +1,6 @@
 import type { Db } from "~/server/db.ts";
 import { DomainError } from "~/server/domain/errors.ts";
-import { ORDER_EVENTS } from "~/server/domain/orders/order-events.ts";
+import { ORDER_EVENTS, orderPlacedPayload } from "~/server/domain/orders/order-events.ts";
 import { Prisma } from "~/server/generated/prisma/client.ts";
 
 /** A hold Redis granted, to be written as its PENDING_PAYMENT order. Ids come from the reservation, not MySQL. */
@@ -99,7 +99,7 @@ async function insertHoldOrders(db: Db, holds: HoldOrder[]) {
     return Prisma.sql`(${hold.orderId}, ${info.productId}, ${info.productName}, ${info.salePrice}, 1, ${info.salePrice})`;
   });
   const events = holds.map(
-    (hold) => Prisma.sql`(${ORDER_EVENTS.placed}, ${JSON.stringify({ orderId: hold.orderId, paymentDueAt: hold.paymentDueAt.toISOString() })}, ${now}, ${now})`,
+    (hold) => Prisma.sql`(${ORDER_EVENTS.placed}, ${JSON.stringify(orderPlacedPayload(hold.orderId, hold.paymentDueAt))}, ${now}, ${now})`,
   );
   await db.$transaction([
     db.$executeRaw`INSERT INTO \`Order\` (id, userId, saleId, status, idempotencyKey, totalAmount, paymentDueAt, dueAt, createdAt, updatedAt) VALUES ${Prisma.join(orders)}`,
