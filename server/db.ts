@@ -3,8 +3,10 @@ import { PrismaMariaDb } from "@prisma/adapter-mariadb";
 import { env } from "~/server/env.js";
 import { PrismaClient } from "~/server/generated/prisma/client.ts";
 
+export type PoolTimeouts = { connectTimeoutMs?: number; acquireTimeoutMs?: number };
+
 /** The mariadb driver only parses mariadb:// URLs, so a mysql:// DATABASE_URL is taken apart here. */
-export function mariaDbConfigFromUrl(databaseUrl: string, connectionLimit: number) {
+export function mariaDbConfigFromUrl(databaseUrl: string, connectionLimit: number, timeouts: PoolTimeouts = {}) {
   const url = new URL(databaseUrl);
   return {
     host: url.hostname,
@@ -14,13 +16,14 @@ export function mariaDbConfigFromUrl(databaseUrl: string, connectionLimit: numbe
     database: url.pathname.replace(/^\//, ""),
     connectionLimit,
     // Fail fast when MariaDB is down so requests get a clear error instead of hanging.
-    connectTimeout: 2_000,
-    acquireTimeout: 3_000,
+    connectTimeout: timeouts.connectTimeoutMs ?? 2_000,
+    acquireTimeout: timeouts.acquireTimeoutMs ?? 3_000,
   };
 }
 
-export function createPrismaClient(databaseUrl = env.DATABASE_URL, connectionLimit = env.DATABASE_POOL_SIZE) {
-  const adapter = new PrismaMariaDb(mariaDbConfigFromUrl(databaseUrl, connectionLimit));
+/** `timeouts` lets tests run a pool dry in well under a second. */
+export function createPrismaClient(databaseUrl = env.DATABASE_URL, connectionLimit = env.DATABASE_POOL_SIZE, timeouts: PoolTimeouts = {}) {
+  const adapter = new PrismaMariaDb(mariaDbConfigFromUrl(databaseUrl, connectionLimit, timeouts));
   return new PrismaClient({ adapter, omit: { user: { passwordHash: true } } });
 }
 

@@ -8,10 +8,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 
 import next from "next";
 
+import { SERVICE_UNAVAILABLE_RETRY_AFTER_S } from "~/server/api/errors.ts";
 import { defaultDeps } from "~/server/api/trpc.ts";
 import { checkHealth } from "~/server/domain/system/check-health.ts";
 import { env } from "~/server/env.js";
 import { stampClientIp } from "~/server/http/client-ip.ts";
+import { runWithDependencyFailureStatus } from "~/server/http/dependency-failure-scope.ts";
 import { createDependencyGate, SERVICE_UNAVAILABLE_HTML } from "~/server/http/dependency-gate.ts";
 import { handleTestClock, TEST_CLOCK_PATH } from "~/server/http/test-clock-hook.ts";
 import { createTrpcNodeHandler, TRPC_BASE_PATH } from "~/server/http/trpc-node-handler.ts";
@@ -43,11 +45,11 @@ async function serveNext(req: IncomingMessage, res: ServerResponse) {
   // Auth.js's authorize and server actions rate-limit by this header; any client-sent copy is overwritten here.
   stampClientIp(req);
   if (!isStaticAsset(req.url ?? "/") && !(await dependencyGate.isHealthy())) {
-    res.writeHead(503, { "content-type": "text/html; charset=utf-8", "retry-after": "5", "cache-control": "no-store" });
+    res.writeHead(503, { "content-type": "text/html; charset=utf-8", "retry-after": String(SERVICE_UNAVAILABLE_RETRY_AFTER_S), "cache-control": "no-store" });
     res.end(SERVICE_UNAVAILABLE_HTML);
     return;
   }
-  await handleNext(req, res).catch((error: unknown) => {
+  await runWithDependencyFailureStatus(res, SERVICE_UNAVAILABLE_RETRY_AFTER_S, () => handleNext(req, res)).catch((error: unknown) => {
     logger.error({ err: error, url: req.url }, "next request failed");
     if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
     res.end("Internal Server Error");

@@ -7,14 +7,19 @@ import { cache } from "react";
 
 import { clientIpFromHeaders, sessionUserFromAuth } from "~/app/_trpc/context.ts";
 import { makeQueryClient } from "~/app/_trpc/query-client.ts";
+import { toTRPCError } from "~/server/api/errors.ts";
 import { appRouter, createCaller } from "~/server/api/root.ts";
 import { createInnerContext } from "~/server/api/trpc.ts";
 
 /** One context per request: cache() dedupes it across every prefetch and caller in the same render. */
 export const createRscContext = cache(async () => {
   const requestHeaders = await headers();
+  // Outside any procedure: converted here so an outage reads as one (503 page, see dependency-failure-scope.ts).
+  const session = await sessionUserFromAuth().catch((error: unknown) => {
+    throw toTRPCError(error, "createRscContext");
+  });
   return createInnerContext({
-    session: await sessionUserFromAuth(),
+    session,
     ip: clientIpFromHeaders(requestHeaders, "rsc"),
     // Server components only read; without an Origin the CSRF check has nothing to compare, by design.
     origin: null,

@@ -1,7 +1,7 @@
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { TEMPORARILY_UNAVAILABLE } from "~/server/api/errors.ts";
+import { SERVICE_UNAVAILABLE_MESSAGE } from "~/server/api/errors.ts";
 import { systemClock } from "~/server/clock.ts";
 import { createPrismaClient } from "~/server/db.ts";
 import { checkHealth } from "~/server/domain/system/check-health.ts";
@@ -57,17 +57,17 @@ describe("MySQL or Redis down at request time", () => {
     await redisProxy.down().catch(() => {});
   });
 
-  it("fails fast with a safe INTERNAL_SERVER_ERROR while MySQL is down, then recovers", async () => {
+  it("fails fast with a safe SERVICE_UNAVAILABLE while MySQL is down, then recovers", async () => {
     await expect(client.product.list.query({ page: 1, pageSize: 12 })).resolves.toHaveProperty("items");
 
     await mysqlProxy.down();
     const startedAt = Date.now();
     const failure = await client.product.list.query({ page: 1, pageSize: 12 }).then(
       () => null,
-      (error: { message: string; data?: { code?: string; httpStatus?: number } }) => error,
+      (error: { message: string; data?: { code?: string; httpStatus?: number; retryAfterS?: number | null } }) => error,
     );
-    expect(failure?.data?.code).toBe("INTERNAL_SERVER_ERROR");
-    expect(failure?.message).toBe(TEMPORARILY_UNAVAILABLE);
+    expect(failure?.data).toMatchObject({ code: "SERVICE_UNAVAILABLE", httpStatus: 503, retryAfterS: expect.any(Number) });
+    expect(failure?.message).toBe(SERVICE_UNAVAILABLE_MESSAGE);
     expect(Date.now() - startedAt).toBeLessThan(10_000);
 
     await mysqlProxy.up();

@@ -7,7 +7,6 @@ export type DomainErrorCode =
   | "FORBIDDEN"
   | "CONFLICT"
   | "SOLD_OUT"
-  | "SALE_NOT_OPEN"
   | "INVALID_STATE"
   | "RATE_LIMITED"
   | "UNAVAILABLE"

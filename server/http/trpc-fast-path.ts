@@ -1,13 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-import { callTRPCProcedure, getTRPCErrorShape, TRPCError } from "@trpc/server";
+import { callTRPCProcedure, TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import superjson from "superjson";
 
+import { toTRPCError } from "~/server/api/errors.ts";
 import { appRouter } from "~/server/api/root.ts";
 import { createInnerContext, type Deps } from "~/server/api/trpc.ts";
 import { clientIp } from "~/server/http/client-ip.ts";
 import { retryAfterHeaders } from "~/server/http/retry-after.ts";
+import { readBodyWithin, trpcErrorJson } from "~/server/http/trpc-body.ts";
 
 /**
  * The flash sale's hottest procedures, served without tRPC's HTTP layer. tRPC 11's Node adapter turns every request
@@ -24,8 +26,6 @@ const FAST_PROCEDURES = {
 } as const satisfies Record<string, "query" | "mutation">;
 type FastPath = keyof typeof FAST_PROCEDURES;
 
-const MAX_BODY_BYTES = 4 * 1024;
-
 /** Returns the procedure path when this request can take the fast path. */
 export function fastPathFor(req: IncomingMessage, basePath: string): FastPath | null {
   const url = req.url ?? "";
@@ -36,24 +36,6 @@ export function fastPathFor(req: IncomingMessage, basePath: string): FastPath | 
   if (query && !/^batch=1(&input=[^&]*)?$/.test(query) && !/^input=[^&]*$/.test(query)) return null;
   const expectedMethod = FAST_PROCEDURES[path as FastPath] === "mutation" ? "POST" : "GET";
   return req.method === expectedMethod ? (path as FastPath) : null;
-}
-
-function readBody(req: IncomingMessage) {
-  return new Promise<string>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new TRPCError({ code: "PAYLOAD_TOO_LARGE" }));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }
 
 function parseWireInput(raw: string | null, isBatch: boolean): unknown {
@@ -69,7 +51,7 @@ function parseWireInput(raw: string | null, isBatch: boolean): unknown {
   return superjson.deserialize(serialized as Parameters<typeof superjson.deserialize>[0]);
 }
 
-export function createTrpcFastPath(options: { deps?: Deps; basePath: string }) {
+export function createTrpcFastPath(options: { deps?: Deps; basePath: string; maxBodyBytes: number }) {
   return async function handleFastPath(req: IncomingMessage, res: ServerResponse, path: FastPath) {
     const type = FAST_PROCEDURES[path];
     const url = req.url ?? "";
@@ -84,21 +66,22 @@ export function createTrpcFastPath(options: { deps?: Deps; basePath: string }) {
     });
     let input: unknown;
     let status = 200;
-    let payload: unknown;
+    let body: string;
     try {
-      const raw = type === "mutation" ? await readBody(req) : new URL(url, "http://local").searchParams.get("input");
+      const raw = type === "mutation" ? await readBodyWithin(req, options.maxBodyBytes) : new URL(url, "http://local").searchParams.get("input");
       input = parseWireInput(raw, isBatch);
       const output = await callTRPCProcedure({ router: appRouter, path, type, ctx, getRawInput: async () => input, signal: undefined, batchIndex: 0 });
-      payload = { result: { data: superjson.serialize(output) } };
+      const payload = { result: { data: superjson.serialize(output) } };
+      body = JSON.stringify(isBatch ? [payload] : payload);
     } catch (cause) {
-      const error = cause instanceof TRPCError ? cause : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause });
-      // What tRPC's own adapters call to run our errorFormatter.
-      const shape = getTRPCErrorShape({ config: appRouter._def._config, error, type, path, input, ctx });
+      // Procedure errors were already converted by the base middleware; this catches the rest (body, parse).
+      const error = cause instanceof TRPCError ? cause : toTRPCError(cause, path);
       status = getHTTPStatusCodeFromError(error);
-      payload = { error: superjson.serialize(shape) };
+      body = trpcErrorJson(error, { type, path, input, ctx, isBatch });
       for (const [name, value] of Object.entries(retryAfterHeaders([error]))) res.setHeader(name, value);
+      // The rest of an oversized body may still be arriving: end the connection after this answer, don't parse it.
+      if (error.code === "PAYLOAD_TOO_LARGE") res.setHeader("connection", "close");
     }
-    const body = JSON.stringify(isBatch ? [payload] : payload);
     res.writeHead(status, { "content-type": "application/json", "x-content-type-options": "nosniff", "content-length": Buffer.byteLength(body) });
     res.end(body);
   };
