@@ -136,6 +136,45 @@ test.describe("admin dashboard", () => {
     expect((await page.goto("/admin/users/nosuchuser"))?.status()).toBe(404);
   });
 
+  test("an admin sees a dead-lettered refund on the system page and replays it", async ({ page, context, db }) => {
+    const admin = await createUser(db, { role: "ADMIN" });
+    await signInContext(context, admin);
+    // As the relay leaves an orphan-charge refund after its last failed attempt. A name of its own, so no local
+    // consumer acts on it once replayed (unconsumed events are acknowledged) and other specs' events stay apart.
+    const name = `e2e/payment.refund-requested-${Date.now()}`;
+    const orderId = `e2edead${Date.now()}`;
+    const event = await db.outboxEvent.create({
+      data: { name, payload: { orderId, paymentId: 4242, email: "dead-letter@example.com" }, attempts: 10, deadAt: await appNow(), lastError: "refund provider unreachable" },
+    });
+
+    await page.goto("/admin");
+    await expect(page.getByTestId("dashboard-dead-letters")).toContainText("전달에 실패한 이벤트가");
+    await page.getByRole("link", { name: "시스템 상태 보기" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "시스템 상태" })).toBeVisible();
+    await expect(page.getByTestId("system-outbox-dead")).toContainText("전달 실패 보관");
+
+    const list = page.getByRole("table", { name: "전달 실패 이벤트 목록" });
+    const row = list.getByTestId("dead-letter-row").filter({ hasText: name });
+    await expect(row).toHaveCount(1);
+    await expect(row).toContainText(`주문 ${orderId}`);
+    await expect(row).toContainText("결제 4242");
+    await expect(row).toContainText("10회");
+    await expect(row).toContainText("refund provider unreachable");
+    await expect(list).not.toContainText("dead-letter@example.com");
+    const countBefore = Number((await page.getByTestId("dead-letter-count").textContent())?.replace(/\D/g, ""));
+    expect(countBefore).toBeGreaterThanOrEqual(1);
+
+    await row.getByRole("button", { name: "다시 보내기" }).click();
+    await expect(page.getByTestId("dead-letter-replayed")).toHaveText(`이벤트 #${event.id}를 다시 보내도록 예약했습니다.`);
+    await expect(list.getByTestId("dead-letter-row").filter({ hasText: name })).toHaveCount(0);
+    await expect(page.getByTestId("dead-letter-count")).toHaveText(`${countBefore - 1}건`);
+
+    // Back in the relay's hands: the in-process runner delivers it within a tick or two.
+    await expect.poll(async () => (await db.outboxEvent.findUniqueOrThrow({ where: { id: event.id } })).processedAt, { timeout: 15_000 }).not.toBeNull();
+    const audit = await db.auditLog.findFirstOrThrow({ where: { action: "outbox.replay", targetId: String(event.id) } });
+    expect(audit.actorId).toBe(admin.id);
+  });
+
   test("shoppers get the 403 page and anonymous visitors the login page", async ({ page, context, db }) => {
     await page.goto("/admin/sales");
     await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fadmin%2Fsales/);

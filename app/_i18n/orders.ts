@@ -110,7 +110,7 @@ export const ordersKo = {
     payment: "결제 정보",
     totalAmount: "결제 금액",
     attempts: "결제 시도",
-    paymentStatus: { APPROVED: "승인", DECLINED: "거절", FAILED: "실패", REFUNDED: "환불" },
+    paymentStatus: { PENDING: "확인 중", APPROVED: "승인", DECLINED: "거절", FAILED: "실패", REFUND_PENDING: "환불 진행 중", REFUNDED: "환불" },
     refund: "환불",
     refunded: (amount: string) => `${amount} 환불 완료`,
     refundPending: (amount: string) => `${amount} 환불 처리 중`,

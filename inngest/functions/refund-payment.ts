@@ -2,7 +2,7 @@ import { inngest } from "~/inngest/client.ts";
 import { paymentRefundRequested } from "~/inngest/events.ts";
 import { appClock } from "~/server/app-clock.ts";
 import { db } from "~/server/db.ts";
-import { refundPayment } from "~/server/domain/orders/refund-payment.ts";
+import { refundPayment } from "~/server/domain/payments/refund-payment.ts";
 
 /**
  * Gives an approved payment back through the provider. A provider outage makes the step throw and Inngest retries

@@ -1,5 +1,6 @@
 import { accountRouter } from "~/server/api/routers/account.ts";
 import { adminOrderRouter } from "~/server/api/routers/admin-order.ts";
+import { adminPaymentRouter } from "~/server/api/routers/admin-payment.ts";
 import { adminProductRouter } from "~/server/api/routers/admin-product.ts";
 import { adminSaleRouter } from "~/server/api/routers/admin-sale.ts";
 import { adminSystemRouter } from "~/server/api/routers/admin-system.ts";
@@ -15,6 +16,7 @@ import { createCallerFactory, createTRPCRouter } from "~/server/api/trpc.ts";
 export const appRouter = createTRPCRouter({
   account: accountRouter,
   adminOrder: adminOrderRouter,
+  adminPayment: adminPaymentRouter,
   adminProduct: adminProductRouter,
   adminSale: adminSaleRouter,
   adminSystem: adminSystemRouter,

@@ -58,6 +58,26 @@ describe("payment sandbox (Toss-style confirm API over HTTP)", () => {
     expect(sandbox.stats()).toMatchObject({ cancelled: 1, refundedAmount: 3_000 });
   });
 
+  it("lists every payment it holds, with its current status, on an admin path that answers during an outage", async () => {
+    await confirm({ paymentKey: "tpk_unit_0007", orderId: "order-7", amount: 7_000 });
+    await confirm({ paymentKey: "tpk_unit_0008", orderId: "order-8", amount: 8_000 });
+    await fetch(`${url}/__admin/config`, { method: "POST", body: JSON.stringify({ declineNextN: 1 }) });
+    await confirm({ paymentKey: "tpk_unit_0009", orderId: "order-9", amount: 9_000 });
+    await fetch(`${url}/v1/payments/tpk_unit_0008/cancel`, { method: "POST", headers: { authorization }, body: JSON.stringify({ cancelReason: "테스트" }) });
+    await fetch(`${url}/__admin/config`, { method: "POST", body: JSON.stringify({ outage: true }) });
+
+    const response = await fetch(`${url}/__admin/payments`);
+    expect(response.status).toBe(200);
+    const listed = (await response.json()) as Array<{ paymentKey: string; orderId: string; status: string; totalAmount: number }>;
+    expect(listed.map(({ paymentKey, orderId, status, totalAmount }) => ({ paymentKey, orderId, status, totalAmount }))).toEqual([
+      { paymentKey: "tpk_unit_0007", orderId: "order-7", status: "DONE", totalAmount: 7_000 },
+      { paymentKey: "tpk_unit_0008", orderId: "order-8", status: "CANCELED", totalAmount: 8_000 },
+    ]);
+    // The provider's API itself has no listing.
+    await fetch(`${url}/__admin/config`, { method: "POST", body: JSON.stringify({ outage: false }) });
+    expect((await fetch(`${url}/v1/payments`, { headers: { authorization } })).status).toBe(404);
+  });
+
   it("drops connections during an outage while the admin switches keep working", async () => {
     const response = await fetch(`${url}/__admin/config`, { method: "POST", body: JSON.stringify({ outage: true, latencyMs: 5 }) });
     expect(await response.json()).toMatchObject({ outage: true, latencyMs: 5 });

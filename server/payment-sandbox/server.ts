@@ -8,6 +8,11 @@
  *   GET  /v1/payments/{paymentKey}                                                    → 200 payment | 404
  *   GET|POST /__admin/config                { latencyMs, declineRate, outage, declineNextN } (partial on POST)
  *   GET  /__admin/stats · POST /__admin/reset
+ *   GET  /__admin/payments                                                            → 200 every payment held
+ *
+ * /__admin/payments is the provider's own ledger (paymentKey, orderId, status DONE/CANCELED, totalAmount, …), for
+ * drills and tests that compare it with ours (scripts/scenario-payments.ts); like every /__admin path it answers
+ * during an outage and is not part of the /v1 API the app talks to.
  *
  * Idempotency-Key (header) makes a retried confirm or cancel return the first answer instead of charging or refunding
  * twice, even while the first call is still in flight. During an outage every non-admin connection is reset.
@@ -168,6 +173,7 @@ export function createPaymentSandbox(options: { random?: () => number } = {}) {
       return send(res, { status: 200, body: config });
     }
     if (path === "/__admin/stats" && req.method === "GET") return send(res, { status: 200, body: stats });
+    if (path === "/__admin/payments" && req.method === "GET") return send(res, { status: 200, body: [...payments.values()] });
     if (path === "/__admin/reset" && req.method === "POST") {
       reset();
       return send(res, { status: 200, body: config });
@@ -224,6 +230,7 @@ export function createPaymentSandbox(options: { random?: () => number } = {}) {
     config,
     stats: () => ({ ...stats }),
     payment: (paymentKey: string) => payments.get(paymentKey),
+    payments: () => [...payments.values()],
     reset,
     async listen(port = 0, host = "127.0.0.1") {
       await new Promise<void>((resolve, reject) => {

@@ -1,4 +1,5 @@
 import {
+  bulkhead,
   CircuitState,
   ConsecutiveBreaker,
   ExponentialBackoff,
@@ -26,6 +27,12 @@ export type ResilienceOptions = {
 };
 
 export const DEFAULT_BREAKER = { consecutiveFailures: 5, halfOpenAfterMs: 10_000 } as const;
+/**
+ * Provider calls in flight at once per process; the rest wait their turn before their timeout starts. When every
+ * winner of a sale pays in the same second, a timeout measured from the request's arrival would count our own
+ * queueing against the provider, time out healthy calls and open the breaker for everyone.
+ */
+export const MAX_CONCURRENT_PROVIDER_CALLS = 32;
 export const DEFAULT_RETRY = { maxAttempts: 2, initialDelayMs: 200, maxDelayMs: 1_000 } as const;
 
 /** Failures worth retrying and counting against the provider: no definite answer came back. Declines are answers. */
@@ -59,10 +66,12 @@ export function createResilientGateway(options: { name: string; client: PaymentP
     timeout(options.timeoutMs, TimeoutStrategy.Aggressive),
   );
 
+  const inFlight = bulkhead(MAX_CONCURRENT_PROVIDER_CALLS, Number.MAX_SAFE_INTEGER);
+
   async function execute<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
     try {
       // A signal of our own per call: without one cockatiel hangs every concurrent call's listener on one shared signal.
-      return await policy.execute(({ signal }) => call(signal), new AbortController().signal);
+      return await inFlight.execute(() => policy.execute(({ signal }) => call(signal), new AbortController().signal));
     } catch (error) {
       if (isBrokenCircuitError(error)) {
         const retryAfterS = Math.max(1, Math.ceil((openedAt + options.breaker.halfOpenAfterMs - Date.now()) / 1000));
@@ -77,6 +86,7 @@ export function createResilientGateway(options: { name: string; client: PaymentP
     name: options.name,
     confirm: (request) => execute((signal) => options.client.confirm(request, signal)),
     cancel: (request) => execute((signal) => options.client.cancel(request, signal)),
+    lookUp: (paymentKey) => execute((signal) => options.client.lookUp(paymentKey, signal)),
     circuitStatus(): CircuitStatus {
       if (breaker.state === CircuitState.Closed) return "closed";
       if (breaker.state === CircuitState.HalfOpen) return "half-open";

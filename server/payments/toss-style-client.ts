@@ -1,6 +1,7 @@
 import {
   PaymentProtocolError,
   PaymentUnavailableError,
+  type ProviderPaymentState,
   type CancelPaymentRequest,
   type CancelPaymentResult,
   type ConfirmPaymentRequest,
@@ -11,6 +12,7 @@ import {
 export type PaymentProviderClient = {
   confirm(request: ConfirmPaymentRequest, signal: AbortSignal): Promise<ConfirmPaymentResult>;
   cancel(request: CancelPaymentRequest, signal: AbortSignal): Promise<CancelPaymentResult>;
+  lookUp(paymentKey: string, signal: AbortSignal): Promise<ProviderPaymentState>;
 };
 
 type ProviderPayment = { paymentKey: string; orderId: string; status: string; totalAmount: number; approvedAt: string };
@@ -55,9 +57,21 @@ export function createTossStyleClient(options: { baseUrl: string; secretKey: str
     return { code: error.code ?? "UNKNOWN", message: error.message ?? "결제에 실패했습니다." };
   }
 
-  async function lookUp(paymentKey: string, signal: AbortSignal) {
+  async function lookUp(paymentKey: string, signal: AbortSignal): Promise<ProviderPaymentState> {
     const { status, json } = await call("GET", `/v1/payments/${encodeURIComponent(paymentKey)}`, { signal });
-    return status === 200 ? (json as ProviderPayment) : null;
+    if (status === 404) return null;
+    if (status !== 200) {
+      const error = providerError(json);
+      throw new PaymentProtocolError(error.code, error.message);
+    }
+    const payment = json as ProviderPayment;
+    return { status: payment.status === "DONE" ? "DONE" : "CANCELED", orderId: payment.orderId, amount: payment.totalAmount, approvedAt: new Date(payment.approvedAt) };
+  }
+
+  /** An approval, unless the provider's record says that charge was cancelled since (a replayed answer). */
+  function approvalOf(payment: ProviderPayment): ConfirmPaymentResult {
+    if (payment.status !== "DONE") return { outcome: "CANCELLED" };
+    return { outcome: "APPROVED", approvedAt: new Date(payment.approvedAt), amount: payment.totalAmount };
   }
 
   return {
@@ -68,21 +82,20 @@ export function createTossStyleClient(options: { baseUrl: string; secretKey: str
         idempotencyKey: `confirm-${request.paymentKey}`,
         signal,
       });
-      if (status === 200) {
-        const payment = json as ProviderPayment;
-        return { outcome: "APPROVED", approvedAt: new Date(payment.approvedAt), amount: payment.totalAmount };
-      }
+      if (status === 200) return approvalOf(json as ProviderPayment);
       const error = providerError(json);
       if (error.code === "ALREADY_PROCESSED_PAYMENT") {
-        // Confirmed earlier (e.g. the provider forgot the idempotency key): its recorded state is the answer.
+        // Confirmed earlier (e.g. the provider forgot the idempotency key): its current record is the answer.
         const payment = await lookUp(request.paymentKey, signal);
-        if (payment?.status === "DONE" && payment.orderId === request.orderId) {
-          return { outcome: "APPROVED", approvedAt: new Date(payment.approvedAt), amount: payment.totalAmount };
+        if (payment?.orderId === request.orderId) {
+          return payment.status === "DONE" ? { outcome: "APPROVED", approvedAt: payment.approvedAt, amount: payment.amount } : { outcome: "CANCELLED" };
         }
       }
       if (status === 401 || error.code === "INVALID_REQUEST") throw new PaymentProtocolError(error.code, error.message);
       return { outcome: "DECLINED", code: error.code, message: error.message };
     },
+
+    lookUp,
 
     async cancel(request, signal) {
       const { status, json } = await call("POST", `/v1/payments/${encodeURIComponent(request.paymentKey)}/cancel`, {

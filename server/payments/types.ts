@@ -7,12 +7,17 @@ export type ConfirmPaymentRequest = { paymentKey: string; orderId: string; amoun
 
 export type ConfirmPaymentResult =
   | { outcome: "APPROVED"; approvedAt: Date; amount: number }
-  | { outcome: "DECLINED"; code: string; message: string };
+  | { outcome: "DECLINED"; code: string; message: string }
+  /** The provider replayed an approval whose charge has since been cancelled: no money is held for it. */
+  | { outcome: "CANCELLED" };
 
 export type CancelPaymentRequest = { paymentKey: string; reason: string; idempotencyKey: string };
 
 /** CANCELLED also covers "already cancelled", NOT_FOUND means the provider never captured this paymentKey. */
 export type CancelPaymentResult = { outcome: "CANCELLED" } | { outcome: "NOT_FOUND" };
+
+/** The provider's current record of a paymentKey; null when it never captured one. */
+export type ProviderPaymentState = { status: "DONE" | "CANCELED"; orderId: string; amount: number; approvedAt: Date } | null;
 
 export type CircuitStatus = "closed" | "open" | "half-open";
 
@@ -22,6 +27,8 @@ export interface PaymentGateway {
   /** The paymentKey doubles as the idempotency key: retrying the same attempt never charges twice. */
   confirm(request: ConfirmPaymentRequest): Promise<ConfirmPaymentResult>;
   cancel(request: CancelPaymentRequest): Promise<CancelPaymentResult>;
+  /** GET /v1/payments/{paymentKey}: what the provider holds now, the truth when an earlier answer was lost. */
+  lookUp(paymentKey: string): Promise<ProviderPaymentState>;
   circuitStatus(): CircuitStatus;
 }
 

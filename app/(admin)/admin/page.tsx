@@ -22,11 +22,33 @@ function Stat({ label, value, href }: { label: string; value: number; href: stri
 
 export default async function AdminDashboardPage() {
   await requireAdmin("/admin");
-  const overview = await (await serverCaller()).adminSystem.overview();
+  const caller = await serverCaller();
+  const [overview, payments] = await Promise.all([caller.adminSystem.overview(), caller.adminPayment.discrepancies()]);
+  const flaggedPayments = payments.unsettled.filter((payment) => payment.isFlagged).length;
 
   return (
     <>
       <PageHeading>{t.heading}</PageHeading>
+      {overview.deadLetters > 0 ? (
+        <div role="status" data-testid="dashboard-dead-letters" className="mb-4 flex flex-wrap items-center justify-between gap-2 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700">
+          <span>{t.deadLetters(overview.deadLetters)}</span>
+          <Link href="/admin/system" className="font-medium underline">
+            {t.openSystem}
+          </Link>
+        </div>
+      ) : null}
+      {payments.unsettled.length > 0 ? (
+        <div
+          role="status"
+          data-testid="dashboard-payments"
+          className={`mb-4 flex flex-wrap items-center justify-between gap-2 rounded-lg border px-3 py-2 text-sm ${flaggedPayments > 0 ? "border-red-200 bg-red-50 text-red-700" : "border-amber-200 bg-amber-50 text-amber-800"}`}
+        >
+          <span>{flaggedPayments > 0 ? adminKo.payments.dashboardFlagged(flaggedPayments, payments.unsettled.length) : adminKo.payments.dashboardUnsettled(payments.unsettled.length)}</span>
+          <Link href="/admin/payments" className="font-medium underline">
+            {adminKo.payments.openPayments}
+          </Link>
+        </div>
+      ) : null}
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-5">
         <Stat label={t.liveSales} value={overview.liveSales} href="/admin/sales" />
         <Stat label={t.scheduledSales} value={overview.scheduledSales} href="/admin/sales" />

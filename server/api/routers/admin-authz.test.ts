@@ -18,7 +18,7 @@ type Actor = "anonymous" | "user" | "admin";
 type Client = ReturnType<typeof createTestClient>;
 type Outcome = "OK" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "BAD_REQUEST" | "PRECONDITION_FAILED";
 
-const ADMIN_ROUTERS = ["adminProduct.", "adminOrder.", "adminUser.", "adminSystem."];
+const ADMIN_ROUTERS = ["adminProduct.", "adminOrder.", "adminUser.", "adminSystem.", "adminPayment."];
 const ADMIN_SALE_DASHBOARD_PROCEDURES = ["adminSale.monitor", "adminSale.report", "adminSale.reportCsv"];
 
 describe("admin dashboard authorization", () => {
@@ -29,6 +29,8 @@ describe("admin dashboard authorization", () => {
   let saleId: number;
   let orderId: string;
   let targetUserId: string;
+  let deadLetterId: number;
+  let pendingPaymentId: number;
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -44,6 +46,10 @@ describe("admin dashboard authorization", () => {
     productId = (await createProduct(db)).id;
     saleId = (await createFlashSale(db, { opensAt: new Date("2233-01-01T00:00:00.000Z") })).id;
     orderId = (await createOrder(db, { userId: target.id, productId })).id;
+    deadLetterId = (await db.outboxEvent.create({ data: { name: `test/authz-${uniqueSuffix()}`, payload: { orderId }, attempts: 10, deadAt: new Date() } })).id;
+    // A fresh attempt the provider never saw: the admin's check answers "unresolved" and settles nothing.
+    const unpaidOrderId = (await createOrder(db, { userId: target.id, productId })).id;
+    pendingPaymentId = (await db.payment.create({ data: { orderId: unpaidOrderId, provider: "sandbox", paymentKey: `authz_${uniqueSuffix()}`, amount: 10_000, status: "PENDING" } })).id;
   });
 
   afterAll(async () => {
@@ -51,6 +57,7 @@ describe("admin dashboard authorization", () => {
     await deleteUsersWithOrders(db, userIds);
     await deleteSaleCompletely({ db, redis }, saleId);
     await db.product.deleteMany({ where: { id: productId } });
+    await db.outboxEvent.deleteMany({ where: { id: deadLetterId } });
     await server.close();
   });
 
@@ -91,6 +98,10 @@ describe("admin dashboard authorization", () => {
     { procedure: "adminSystem.overview", call: (client) => client.adminSystem.overview.query() },
     { procedure: "adminSystem.status", call: (client) => client.adminSystem.status.query() },
     { procedure: "adminSystem.auditLog", call: (client) => client.adminSystem.auditLog.query({ page: 1 }) },
+    { procedure: "adminSystem.deadLetters", call: (client) => client.adminSystem.deadLetters.query({ page: 1 }) },
+    { procedure: "adminSystem.replayDeadLetter", call: (client) => client.adminSystem.replayDeadLetter.mutate({ id: deadLetterId }) },
+    { procedure: "adminPayment.discrepancies", call: (client) => client.adminPayment.discrepancies.query() },
+    { procedure: "adminPayment.recheck", call: (client) => client.adminPayment.recheck.mutate({ paymentId: pendingPaymentId }) },
     { procedure: "adminSale.monitor", call: (client) => client.adminSale.monitor.query({ id: saleId }) },
     { procedure: "adminSale.report", call: (client) => client.adminSale.report.query({ id: saleId }) },
     { procedure: "adminSale.reportCsv", call: (client) => client.adminSale.reportCsv.query({ id: saleId }) },

@@ -13,6 +13,7 @@ const refundingGateway: PaymentGateway = {
   name: "sandbox",
   confirm: () => Promise.reject(new Error("not used")),
   cancel: () => Promise.resolve({ outcome: "CANCELLED" }),
+  lookUp: () => Promise.reject(new Error("not used")),
   circuitStatus: () => "closed",
 };
 

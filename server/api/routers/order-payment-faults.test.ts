@@ -86,7 +86,8 @@ describe("paying through a faulty provider", () => {
     expect(slow.data?.code).toBe("SERVICE_UNAVAILABLE");
     expect(slow.data?.domainCode).toBe("UNAVAILABLE");
     expect(slow.message).toContain("결제 기한까지 유지");
-    expect(await orderState(order.id)).toEqual({ status: "PENDING_PAYMENT", payments: [{ status: "FAILED", failureCode: "TIMEOUT" }] });
+    // The outcome is unknown, so the attempt stays PENDING: nothing is cancelled on a guess.
+    expect(await orderState(order.id)).toEqual({ status: "PENDING_PAYMENT", payments: [{ status: "PENDING", failureCode: null }] });
 
     // The provider went on to charge the first attempt; the retried confirm carries the same idempotency key.
     sandbox.config.latencyMs = 0;
@@ -144,6 +145,7 @@ describe("paying through a faulty provider", () => {
       name: gateway.name,
       circuitStatus: () => gateway.circuitStatus(),
       cancel: (request) => gateway.cancel(request),
+      lookUp: (paymentKey) => gateway.lookUp(paymentKey),
       async confirm(request) {
         const result = await gateway.confirm(request);
         clock.set(new Date(deadline.getTime() + 1));

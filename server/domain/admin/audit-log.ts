@@ -4,11 +4,14 @@ import type { Db } from "~/server/db.ts";
 import type { Prisma } from "~/server/generated/prisma/client.ts";
 
 /** Every audited action. Stored as VARCHAR(64) so new ones need no migration; the list is the vocabulary. */
-export const AUDIT_ACTIONS = ["order.cancel", "user.pii.view"] as const;
+export const AUDIT_ACTIONS = ["order.cancel", "user.pii.view", "outbox.replay", "payment.reconcile", "payment.flag"] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_TARGET_TYPES = ["ORDER", "USER"] as const;
+export const AUDIT_TARGET_TYPES = ["ORDER", "USER", "OUTBOX_EVENT", "PAYMENT"] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
+
+/** The actor of entries written by due work (payment reconciliation), not by a person. */
+export const SYSTEM_ACTOR_ID = "system";
 
 export type AuditEntry = {
   actorId: string;

@@ -14,11 +14,3 @@ export async function removeCartItem(deps: { db: Db }, input: RemoveCartItemInpu
   return { id: input.id };
 }
 
-/**
- * For checkout: drops the lines of products that were just ordered. Takes any client with `cartItem`, so it can run
- * inside the order's transaction.
- */
-export async function removeOrderedCartItems(deps: { db: Pick<Db, "cartItem"> }, input: { userId: string; productIds: number[] }) {
-  if (input.productIds.length === 0) return { count: 0 };
-  return deps.db.cartItem.deleteMany({ where: { userId: input.userId, productId: { in: input.productIds } } });
-}

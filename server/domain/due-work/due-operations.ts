@@ -8,6 +8,8 @@ import { advanceOrderDeliveries } from "~/server/domain/orders/advance-deliverie
 import { completeDueReturns } from "~/server/domain/orders/complete-returns.ts";
 import { expireUnpaidOrders } from "~/server/domain/orders/expire-unpaid-orders.ts";
 import { relayOutbox, type OutboxDispatcher } from "~/server/domain/outbox/relay-outbox.ts";
+import { countPaidSaleUnits } from "~/server/domain/payments/paid-sale-units.ts";
+import { reconcilePayments } from "~/server/domain/payments/reconcile-payments.ts";
 import { openDueSales } from "~/server/domain/sales/open-due-sales.ts";
 import { reconcileLiveSales } from "~/server/domain/sales/reconcile-sale.ts";
 
@@ -24,6 +26,10 @@ export const dueOperations = {
   "expire-unpaid-orders": (deps: DueWorkDeps) => expireUnpaidOrders(deps),
   "advance-order-deliveries": (deps: DueWorkDeps) => advanceOrderDeliveries(deps),
   "complete-order-returns": (deps: DueWorkDeps) => completeDueReturns(deps),
+  // Payments whose answer was lost or whose money is owed back, settled against the provider's own record.
+  "reconcile-payments": (deps: DueWorkDeps) => reconcilePayments(deps),
+  // Paid sale units a crash left uncounted between the payment's commit and its count.
+  "count-paid-sale-units": (deps: DueWorkDeps) => countPaidSaleUnits(deps),
   "relay-outbox": (deps: DueWorkDeps) => relayOutbox(deps),
   // Wall-clock time on purpose: housekeeping of session and verification data must not run ahead when tests or the
   // e2e clock move business time forward (that would delete rows other flows still use).

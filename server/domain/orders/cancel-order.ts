@@ -5,7 +5,7 @@ import type { Clock } from "~/server/clock.ts";
 import type { Db } from "~/server/db.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { ORDER_EVENTS } from "~/server/domain/orders/order-events.ts";
-import { refundPaymentSoon } from "~/server/domain/orders/refund-payment.ts";
+import { refundPaymentSoon, requestRefundOfOrderPayment } from "~/server/domain/payments/refund-payment.ts";
 import { releaseOrderUnits, syncSaleOrderAfterCommit } from "~/server/domain/orders/release-order-units.ts";
 import { releasableOrderSelect } from "~/server/domain/orders/select.ts";
 import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
@@ -61,12 +61,10 @@ export async function cancelOrder(deps: Deps, input: CancelOrderInput & { userId
 
     const wasPaid = order.status === "PAID";
     await releaseOrderUnits(tx, order, { wasPaid });
-    const payment = wasPaid
-      ? await tx.payment.findFirst({ where: { orderId: order.id, status: "APPROVED" }, orderBy: { id: "desc" }, select: { id: true } })
-      : null;
-    if (payment) await enqueueEvent(tx, ORDER_EVENTS.refundRequested, { orderId: order.id, paymentId: payment.id });
+    const paymentId = wasPaid ? await requestRefundOfOrderPayment(tx, order.id, now) : null;
+    if (paymentId !== null) await enqueueEvent(tx, ORDER_EVENTS.refundRequested, { orderId: order.id, paymentId });
     await enqueueEvent(tx, ORDER_EVENTS.cancelled, { orderId: order.id });
-    return { order, paymentId: payment?.id ?? null };
+    return { order, paymentId };
   });
 
   await syncSaleOrderAfterCommit(deps, outcome.order, "released");

@@ -3,7 +3,7 @@ import type { Redis } from "@upstash/redis";
 import type { Clock } from "~/server/clock.ts";
 import type { Db } from "~/server/db.ts";
 import { ORDER_EVENTS } from "~/server/domain/orders/order-events.ts";
-import { refundPaymentSoon } from "~/server/domain/orders/refund-payment.ts";
+import { refundPaymentSoon, requestRefundOfOrderPayment } from "~/server/domain/payments/refund-payment.ts";
 import { releaseOrderUnits, syncSaleOrderAfterCommit } from "~/server/domain/orders/release-order-units.ts";
 import { releasableOrderSelect } from "~/server/domain/orders/select.ts";
 import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
@@ -29,10 +29,10 @@ export async function completeReturn(deps: Deps, input: { orderId: string }) {
     if (count === 0) return null;
 
     await releaseOrderUnits(tx, order, { wasPaid: true });
-    const payment = await tx.payment.findFirst({ where: { orderId: order.id, status: "APPROVED" }, orderBy: { id: "desc" }, select: { id: true } });
-    if (payment) await enqueueEvent(tx, ORDER_EVENTS.refundRequested, { orderId: order.id, paymentId: payment.id });
+    const paymentId = await requestRefundOfOrderPayment(tx, order.id, now);
+    if (paymentId !== null) await enqueueEvent(tx, ORDER_EVENTS.refundRequested, { orderId: order.id, paymentId });
     await enqueueEvent(tx, ORDER_EVENTS.returned, { orderId: order.id });
-    return { order, paymentId: payment?.id ?? null };
+    return { order, paymentId };
   });
   if (!outcome) return false;
 

@@ -52,8 +52,12 @@ export async function getOrder(deps: { db: Db; clock: Clock }, input: GetOrderIn
   if (!order) throw new DomainError("NOT_FOUND", "주문을 찾을 수 없습니다.");
 
   const now = deps.clock.now();
-  const approved = order.payments.find((payment) => payment.status === "APPROVED" || payment.status === "REFUNDED");
-  const refunded = order.payments.find((payment) => payment.status === "REFUNDED" && payment.approvedAt !== null);
+  // The charge that was this order's payment: approved, owed back or refunded (a duplicate charge refunded at once
+  // never paid the order and carries ORDER_NOT_PAYABLE).
+  const approved = order.payments.find(
+    (payment) => payment.approvedAt !== null && payment.failureCode !== "ORDER_NOT_PAYABLE" && ["APPROVED", "REFUND_PENDING", "REFUNDED"].includes(payment.status),
+  );
+  const refunded = approved?.status === "REFUNDED" ? approved : undefined;
   const isRefundDue = order.status === "CANCELLED" || order.status === "RETURNED";
   const { recipientEnc: _recipient, phoneEnc: _phone, postalCodeEnc: _postal, address1Enc: _address1, address2Enc: _address2, payments, ...rest } = order;
 

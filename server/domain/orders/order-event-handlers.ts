@@ -1,7 +1,7 @@
 import type { Clock } from "~/server/clock.ts";
 import type { Db } from "~/server/db.ts";
 import { ORDER_EMAIL_EVENTS, ORDER_EVENTS } from "~/server/domain/orders/order-events.ts";
-import { refundPayment } from "~/server/domain/orders/refund-payment.ts";
+import { refundPayment } from "~/server/domain/payments/refund-payment.ts";
 import { sendOrderEmail } from "~/server/domain/orders/send-order-email.ts";
 import type { OutboxMessage } from "~/server/domain/outbox/relay-outbox.ts";
 import type { EmailSender } from "~/server/email.ts";

@@ -323,7 +323,7 @@ describe("due-work sweeps and the local outbox consumers (private database)", ()
     // Cancel with an unreachable provider: the cancellation stands, the immediate refund fails, the outbox keeps it.
     const cancelled = await cancelOrder({ ...deps, payments: unreachableGateway() }, { userId: user.id, id: order.id });
     expect(cancelled).toMatchObject({ status: "CANCELLED", isRefundRequested: true });
-    expect(await scratchDb.payment.findFirstOrThrow({ where: { orderId: order.id } })).toMatchObject({ status: "APPROVED" });
+    expect(await scratchDb.payment.findFirstOrThrow({ where: { orderId: order.id } })).toMatchObject({ status: "REFUND_PENDING" });
 
     await relayOutbox({ db: scratchDb, clock, dispatch });
     const pending = await scratchDb.outboxEvent.findFirstOrThrow({ where: { name: "shop/payment.refund-requested", processedAt: null } });
@@ -340,5 +340,5 @@ describe("due-work sweeps and the local outbox consumers (private database)", ()
 
 function unreachableGateway() {
   const unavailable = () => Promise.reject(new Error("connect ECONNREFUSED"));
-  return { name: "sandbox", confirm: unavailable, cancel: unavailable, circuitStatus: () => "open" as const };
+  return { name: "sandbox", confirm: unavailable, cancel: unavailable, lookUp: unavailable, circuitStatus: () => "open" as const };
 }

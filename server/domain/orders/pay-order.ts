@@ -5,16 +5,13 @@ import type { Clock } from "~/server/clock.ts";
 import type { Db } from "~/server/db.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { addressIdInput, hasAddressSnapshot, loadAddressSnapshot, type AddressSnapshot } from "~/server/domain/orders/address-snapshot.ts";
-import { ORDER_EVENTS } from "~/server/domain/orders/order-events.ts";
-import { addMs, orderTimings } from "~/server/domain/orders/order-timing.ts";
-import { syncSaleOrderAfterCommit } from "~/server/domain/orders/release-order-units.ts";
-import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
-import { recordSaleUnitSold } from "~/server/domain/sales/sale-order-hooks.ts";
+import { applyCapturedCharge, refundUnusableCharge } from "~/server/domain/payments/apply-captured-charge.ts";
+import { admitPayment, discardUnsentAttempt, findLedgerRow, isPaidOrderStatus, moveAttempt, openAttempt, type LedgerRow } from "~/server/domain/payments/ledger.ts";
 import type { Prisma } from "~/server/generated/prisma/client.ts";
 import type { PaymentStatus } from "~/server/generated/prisma/enums.ts";
 import { logger } from "~/server/logger.ts";
 import { resolvePaymentGateway } from "~/server/payments/gateway.ts";
-import { PaymentUnavailableError, type PaymentGateway } from "~/server/payments/types.ts";
+import { PaymentProtocolError, PaymentUnavailableError, type ConfirmPaymentResult, type PaymentGateway } from "~/server/payments/types.ts";
 
 export const payOrderInput = z.object({
   orderId: z.string().min(1).max(32),
@@ -31,7 +28,6 @@ export const payOrderInput = z.object({
 export type PayOrderInput = z.infer<typeof payOrderInput>;
 
 type Deps = { db: Db; redis: Redis; clock: Clock; payments?: PaymentGateway };
-type Tx = Prisma.TransactionClient;
 
 const payableOrderSelect = {
   id: true,
@@ -49,80 +45,129 @@ const payableOrderSelect = {
 type PayableOrder = Prisma.OrderGetPayload<{ select: typeof payableOrderSelect }>;
 
 const UNAVAILABLE_MESSAGE = "결제 서비스가 일시적으로 원활하지 않습니다. 잠시 후 다시 시도해 주세요. 주문은 결제 기한까지 유지됩니다.";
+const CONFIRMING_MESSAGE = "결제 승인을 확인하고 있습니다. 잠시 후 다시 시도해 주세요. 같은 결제가 두 번 청구되지 않습니다.";
 
 /**
- * Confirms a payment for the caller's PENDING_PAYMENT order, Toss-style: the amount is checked against the order,
- * then the provider confirms (paymentKey, orderId, amount) through the resilient gateway, then the order is marked
- * PAID with a compare-and-set on (status, deadline). Every attempt is recorded in Payment.
- * - declined: Payment DECLINED, the order stays payable until its deadline (PAYMENT_DECLINED);
- * - provider slow/down or circuit open: UNAVAILABLE, the order stays held; retrying with the same paymentKey is safe;
- * - approved but the order can no longer take it (deadline passed meanwhile): the charge is refunded at once
- *   (or queued for refund) and the buyer is told so.
- * An order without a shipping address (a flash-sale hold) is paid only together with one of the buyer's own
- * addresses: it is checked before the provider is called, and its snapshot is written in the same transaction as the
- * PAID compare-and-set, so no paid order is ever without somewhere to ship.
+ * Confirms a payment for the caller's PENDING_PAYMENT order, Toss-style, through the payment ledger
+ * (server/domain/payments/ledger.ts):
+ * 1. The order is checked (status, deadline, amount, shipping address) before any money moves.
+ * 2. The attempt is recorded PENDING under its paymentKey before the provider is called. A key that belongs to
+ *    another order is refused there, without touching that order's charge; a key whose attempt already ended
+ *    (declined, failed, refunded) is refused too: a fresh attempt needs a fresh key.
+ * 3. The provider confirms (paymentKey, orderId, amount). A retry of an attempt whose answer was lost first asks the
+ *    provider what it holds now (GET /v1/payments/{key}), so a replayed approval of a cancelled charge is never
+ *    taken as payment.
+ * 4. A captured charge becomes the order's payment in one short transaction, or is owed back when the order can no
+ *    longer take it (applyCapturedCharge).
+ * Whenever the outcome is unknown (provider slow or down, our database busy), the row stays PENDING and the buyer is
+ * told to retry with the same key (503); nothing is cancelled on a guess, and reconciliation settles what the buyer
+ * does not come back for.
  */
-export async function payOrder(deps: Deps, input: PayOrderInput & { userId: string }) {
+export function payOrder(deps: Deps, input: PayOrderInput & { userId: string }) {
+  return admitPayment(deps.db, () => payOrderNow(deps, input));
+}
+
+async function payOrderNow(deps: Deps, input: PayOrderInput & { userId: string }) {
   const gateway = resolvePaymentGateway(deps);
   const order = await deps.db.order.findFirst({ where: { id: input.orderId, userId: input.userId }, select: payableOrderSelect });
   if (!order) throw new DomainError("NOT_FOUND", "주문을 찾을 수 없습니다.");
+  const ledgerKey = { provider: gateway.name, paymentKey: input.paymentKey };
 
   if (order.status !== "PENDING_PAYMENT") {
-    if (await isPaidWithKey(deps.db, order.id, input.paymentKey)) return paidResult(order);
+    const row = await findLedgerRow(deps.db, ledgerKey);
+    if (row?.orderId === order.id && row.status === "APPROVED") return paidResult(order.id, order.paidAt, order.totalAmount);
     throw notPayableError(order.status);
   }
   if (order.paymentDueAt.getTime() <= deps.clock.now().getTime()) {
     throw new DomainError("INVALID_STATE", "결제 기한이 지났습니다. 주문이 곧 만료되며 재고는 반환됩니다.");
   }
   const address = await resolveShippingAddress(deps.db, order, input);
+
+  const { row, isNew } = await openAttempt(deps, { ...ledgerKey, orderId: order.id, amount: input.amount, addressId: input.addressId ?? null });
+  if (row.orderId !== order.id) {
+    logger.warn({ orderId: order.id, ownerOrderId: row.orderId }, "paymentKey of another order refused");
+    throw new DomainError("CONFLICT", "이미 다른 주문에 사용된 결제 정보입니다.");
+  }
+  if (row.status === "APPROVED") return paidResult(order.id, row.approvedAt, order.totalAmount);
+  if (row.status !== "PENDING") throw endedAttemptError(row.status);
+
   if (input.amount !== order.totalAmount) {
     logger.warn({ orderId: order.id, expected: order.totalAmount, received: input.amount }, "payment amount mismatch rejected");
-    await recordAttempt(deps.db, { order, gateway, paymentKey: input.paymentKey, amount: input.amount, status: "FAILED", failureCode: "AMOUNT_MISMATCH", failureMessage: "결제 금액 불일치" });
+    // Only a row this call opened is closed: an earlier PENDING try of the key may hold a real charge.
+    if (isNew) await moveAttempt(deps.db, row.id, { from: ["PENDING"], to: "FAILED", at: deps.clock.now(), failureCode: "AMOUNT_MISMATCH", failureMessage: "결제 금액 불일치" });
     throw new DomainError("CONFLICT", "결제 금액이 주문 금액과 일치하지 않습니다. 페이지를 새로고침한 뒤 다시 시도해 주세요.");
   }
 
-  let result;
-  try {
-    result = await gateway.confirm({ paymentKey: input.paymentKey, orderId: order.id, amount: order.totalAmount });
-  } catch (error) {
-    if (!(error instanceof PaymentUnavailableError)) throw error;
-    // The circuit was open: nothing was sent, so there is nothing to record. Otherwise the outcome is unknown.
-    if (error.reason !== "circuit-open") {
-      await recordAttempt(deps.db, { order, gateway, paymentKey: input.paymentKey, amount: order.totalAmount, status: "FAILED", failureCode: error.reason.toUpperCase(), failureMessage: error.message });
-    }
-    logger.warn({ orderId: order.id, reason: error.reason }, "payment provider unavailable");
-    throw new DomainError("UNAVAILABLE", UNAVAILABLE_MESSAGE, { retryAfterS: error.retryAfterS ?? 3, cause: error });
+  const answer = await askProvider(deps, gateway, { row, isNew, order });
+  if (answer.outcome === "DECLINED") {
+    await moveAttempt(deps.db, row.id, { from: ["PENDING"], to: "DECLINED", at: deps.clock.now(), failureCode: answer.code, failureMessage: answer.message });
+    throw new DomainError("PAYMENT_DECLINED", `결제가 거절되었습니다: ${answer.message} 다른 카드로 다시 시도해 주세요.`, { details: { code: answer.code } });
   }
-
-  if (result.outcome === "DECLINED") {
-    await recordAttempt(deps.db, { order, gateway, paymentKey: input.paymentKey, amount: order.totalAmount, status: "DECLINED", failureCode: result.code, failureMessage: result.message });
-    throw new DomainError("PAYMENT_DECLINED", `결제가 거절되었습니다: ${result.message} 다른 카드로 다시 시도해 주세요.`, { details: { code: result.code } });
+  if (answer.outcome === "CANCELLED") {
+    await moveAttempt(deps.db, row.id, { from: ["PENDING"], to: "REFUNDED", at: deps.clock.now(), failureCode: "CANCELLED_AT_PROVIDER", refundedAt: deps.clock.now() });
+    throw endedAttemptError("REFUNDED");
   }
-
-  if (result.amount !== order.totalAmount) {
+  if (answer.amount !== order.totalAmount) {
     // The provider charged something else than asked: never accept it as payment for this order.
-    logger.error({ orderId: order.id, expected: order.totalAmount, charged: result.amount }, "provider approved a different amount; refunding");
-    await compensate(deps, gateway, { order, paymentKey: input.paymentKey, approvedAt: result.approvedAt, amount: result.amount });
+    logger.error({ orderId: order.id, expected: order.totalAmount, charged: answer.amount }, "provider approved a different amount; refunding");
+    await refundUnusableCharge(deps, { paymentId: row.id, orderId: order.id, failureCode: "AMOUNT_MISMATCH" });
     throw new DomainError("CONFLICT", "결제 금액이 주문 금액과 달라 결제를 취소했습니다. 다시 시도해 주세요.");
   }
 
-  let isMarkedPaid: boolean;
+  let applied;
   try {
-    isMarkedPaid = await deps.db.$transaction((tx) => markPaid(tx, deps, { order, gateway, paymentKey: input.paymentKey, approvedAt: result.approvedAt, address }));
+    applied = await applyCapturedCharge(deps, { paymentId: row.id, approvedAt: answer.approvedAt, order, address });
   } catch (error) {
-    await compensate(deps, gateway, { order, paymentKey: input.paymentKey, approvedAt: result.approvedAt, amount: order.totalAmount });
-    throw error;
+    // The charge is captured and recorded PENDING: a retry with the same key (or reconciliation) finishes it.
+    logger.warn({ orderId: order.id, paymentId: row.id, err: error }, "captured charge not applied yet; left for a retry or reconciliation");
+    throw new DomainError("UNAVAILABLE", CONFIRMING_MESSAGE, { retryAfterS: 2, cause: error });
   }
-
-  if (!isMarkedPaid) {
-    // A concurrent request with the same paymentKey (double click) won the race: that is success, not a second charge.
-    if (await isPaidWithKey(deps.db, order.id, input.paymentKey)) return paidResult(await reload(deps.db, order.id));
-    await compensate(deps, gateway, { order, paymentKey: input.paymentKey, approvedAt: result.approvedAt, amount: order.totalAmount });
-    throw new DomainError("INVALID_STATE", "결제 기한이 지나 주문이 만료되어 승인된 결제를 취소(환불)했습니다. 다시 주문해 주세요.");
+  switch (applied.outcome) {
+    case "PAID":
+      return paidResult(order.id, applied.paidAt, order.totalAmount);
+    case "NOT_PAYABLE": {
+      const current = await deps.db.order.findUniqueOrThrow({ where: { id: order.id }, select: { status: true } });
+      if (isPaidOrderStatus(current.status)) throw new DomainError("INVALID_STATE", "이미 결제가 완료된 주문입니다. 이번에 승인된 금액은 취소(환불)했습니다.");
+      throw new DomainError("INVALID_STATE", "결제 기한이 지나 주문이 만료되어 승인된 결제를 취소(환불)했습니다. 다시 주문해 주세요.");
+    }
+    case "SETTLED_ELSEWHERE": {
+      // A concurrent request with the same key (double click) or reconciliation got there first.
+      const settled = await findLedgerRow(deps.db, ledgerKey);
+      if (settled?.status === "APPROVED") return paidResult(order.id, settled.approvedAt, order.totalAmount);
+      throw endedAttemptError(settled?.status ?? "FAILED");
+    }
   }
+}
 
-  await syncSaleOrderAfterCommit(deps, order, "paid");
-  return paidResult(await reload(deps.db, order.id));
+/**
+ * The provider's answer for this attempt. A first try confirms. A retry of an attempt whose answer was lost asks
+ * the provider what it holds first: a captured charge is the answer, a cancelled one ends the attempt, and only
+ * when it holds nothing is the confirm sent again (same idempotency key, so an in-flight original is joined, not
+ * doubled). "Unknown" answers become 503 with the row left PENDING.
+ */
+async function askProvider(deps: Deps, gateway: PaymentGateway, attempt: { row: LedgerRow; isNew: boolean; order: PayableOrder }): Promise<ConfirmPaymentResult> {
+  const { row, order } = attempt;
+  try {
+    if (!attempt.isNew) {
+      const held = await gateway.lookUp(row.paymentKey);
+      if (held?.status === "CANCELED") return { outcome: "CANCELLED" };
+      if (held?.status === "DONE") {
+        if (held.orderId !== order.id) return { outcome: "DECLINED", code: "ORDER_MISMATCH", message: "다른 주문의 결제입니다." };
+        return { outcome: "APPROVED", approvedAt: held.approvedAt, amount: held.amount };
+      }
+    }
+    return await gateway.confirm({ paymentKey: row.paymentKey, orderId: order.id, amount: order.totalAmount });
+  } catch (error) {
+    if (error instanceof PaymentProtocolError) {
+      await moveAttempt(deps.db, row.id, { from: ["PENDING"], to: "FAILED", at: deps.clock.now(), failureCode: error.code, failureMessage: error.message });
+      throw error;
+    }
+    if (!(error instanceof PaymentUnavailableError)) throw error;
+    // An open circuit sent nothing: a brand-new row is forgotten so the same key can simply be tried again.
+    if (error.reason === "circuit-open" && attempt.isNew) await discardUnsentAttempt(deps.db, row.id);
+    logger.warn({ orderId: order.id, paymentId: row.id, reason: error.reason }, "payment provider unavailable; attempt left pending");
+    throw new DomainError("UNAVAILABLE", UNAVAILABLE_MESSAGE, { retryAfterS: error.retryAfterS ?? 3, cause: error });
+  }
 }
 
 /**
@@ -138,105 +183,14 @@ async function resolveShippingAddress(db: Db, order: PayableOrder, input: { user
   return loadAddressSnapshot(db, { userId: input.userId, addressId: input.addressId });
 }
 
-/**
- * The compare-and-set that turns a hold into a sale; false when the order is no longer payable. An order paid with
- * a chosen address gets its snapshot in this same update, so "PAID" and "has an address" commit together.
- */
-async function markPaid(
-  tx: Tx,
-  deps: Deps,
-  attempt: { order: PayableOrder; gateway: PaymentGateway; paymentKey: string; approvedAt: Date; address: AddressSnapshot | null },
-) {
-  const now = deps.clock.now();
-  const { order } = attempt;
-  const { count } = await tx.order.updateMany({
-    where: { id: order.id, status: "PENDING_PAYMENT", paymentDueAt: { gt: now } },
-    data: { status: "PAID", paidAt: now, dueAt: addMs(now, orderTimings.shipAfterMs), ...attempt.address },
-  });
-  if (count === 0) return false;
-
-  if (order.saleId !== null) await recordSaleUnitSold(tx, { id: order.id, saleId: order.saleId });
-  await recordAttempt(tx, { order, gateway: attempt.gateway, paymentKey: attempt.paymentKey, amount: order.totalAmount, status: "APPROVED", approvedAt: attempt.approvedAt });
-  await enqueueEvent(tx, ORDER_EVENTS.paid, { orderId: order.id });
-  return true;
+function paidResult(orderId: string, paidAt: Date | null, totalAmount: number) {
+  return { orderId, status: "PAID" as const, paidAt, totalAmount };
 }
 
-/**
- * The provider took money the order cannot accept: give it back now. If the refund cannot be made right now, the
- * approval is recorded and a refund is queued in the outbox, which retries it until the provider answers.
- */
-async function compensate(deps: Deps, gateway: PaymentGateway, approval: { order: PayableOrder; paymentKey: string; approvedAt: Date; amount: number }) {
-  const { order, paymentKey } = approval;
-  try {
-    const refund = await gateway.cancel({ paymentKey, reason: "주문 결제 불가로 자동 취소", idempotencyKey: `compensate-${paymentKey}` });
-    await recordAttempt(deps.db, {
-      order,
-      gateway,
-      paymentKey,
-      amount: approval.amount,
-      status: "REFUNDED",
-      approvedAt: approval.approvedAt,
-      refundedAt: deps.clock.now(),
-      failureCode: refund.outcome === "NOT_FOUND" ? "NOT_CAPTURED" : "ORDER_NOT_PAYABLE",
-      failureMessage: "주문 결제 불가로 자동 취소",
-    });
-    logger.warn({ orderId: order.id, paymentKey }, "approved payment refunded because the order could not take it");
-  } catch (error) {
-    logger.error({ orderId: order.id, paymentKey, err: error }, "compensating refund failed; queued for retry");
-    await deps.db.$transaction(async (tx) => {
-      const payment = await recordAttempt(tx, { order, gateway, paymentKey, amount: approval.amount, status: "APPROVED", approvedAt: approval.approvedAt, failureCode: "ORDER_NOT_PAYABLE" });
-      await enqueueEvent(tx, ORDER_EVENTS.refundRequested, { orderId: order.id, paymentId: payment.id });
-    });
-  }
-}
-
-type AttemptRecord = {
-  order: { id: string };
-  gateway: PaymentGateway;
-  paymentKey: string;
-  amount: number;
-  status: PaymentStatus;
-  failureCode?: string;
-  failureMessage?: string;
-  approvedAt?: Date;
-  refundedAt?: Date;
-};
-
-/**
- * One Payment row per paymentKey (the provider's identity of an attempt): a retry of the same attempt updates it.
- * A key that belongs to another order is refused rather than overwritten.
- */
-async function recordAttempt(db: Db | Tx, record: AttemptRecord) {
-  const data = {
-    amount: record.amount,
-    status: record.status,
-    failureCode: record.failureCode?.slice(0, 64) ?? null,
-    failureMessage: record.failureMessage?.slice(0, 191) ?? null,
-    approvedAt: record.approvedAt ?? null,
-    refundedAt: record.refundedAt ?? null,
-  };
-  const key = { provider_paymentKey: { provider: record.gateway.name, paymentKey: record.paymentKey } };
-  const existing = await db.payment.findUnique({ where: key, select: { orderId: true } });
-  if (existing && existing.orderId !== record.order.id) throw new DomainError("CONFLICT", "이미 다른 주문에 사용된 결제 정보입니다.");
-  return db.payment.upsert({
-    where: key,
-    create: { orderId: record.order.id, provider: record.gateway.name, paymentKey: record.paymentKey, ...data },
-    update: data,
-    select: { id: true },
-  });
-}
-
-async function isPaidWithKey(db: Db, orderId: string, paymentKey: string) {
-  const payment = await db.payment.findFirst({ where: { orderId, paymentKey, status: "APPROVED", failureCode: null }, select: { id: true } });
-  return payment !== null;
-}
-
-function reload(db: Db, orderId: string) {
-  return db.order.findUniqueOrThrow({ where: { id: orderId }, select: payableOrderSelect });
-}
-
-function paidResult(order: PayableOrder) {
-  return { orderId: order.id, status: order.status, paidAt: order.paidAt, totalAmount: order.totalAmount };
+/** A paymentKey names one attempt; once it has ended, paying again needs a fresh one (the pay page mints it). */
+function endedAttemptError(status: PaymentStatus) {
+  if (status === "DECLINED") return new DomainError("PAYMENT_DECLINED", "거절된 결제입니다. 다시 결제해 주세요.");
+  return new DomainError("CONFLICT", "이미 종료된 결제 시도입니다. 승인된 금액이 있었다면 환불되었습니다. 다시 결제해 주세요.");
 }
 
 function notPayableError(status: string) {

@@ -15,7 +15,8 @@ type ReleasableOrder = { id: string; saleId: number | null; items: { productId: 
  */
 export async function releaseOrderUnits(tx: Tx, order: ReleasableOrder, options: { wasPaid: boolean }) {
   if (order.saleId !== null) {
-    await recordSaleUnitReturned(tx, { id: order.id, saleId: order.saleId, wasPaid: options.wasPaid });
+    // Unpaid holds were never counted; a paid one is uncounted only if its count happened (soldCountedAt).
+    if (options.wasPaid) await recordSaleUnitReturned(tx, { id: order.id, saleId: order.saleId });
     return;
   }
   const items = [...order.items].sort((a, b) => a.productId - b.productId);

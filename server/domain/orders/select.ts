@@ -55,7 +55,7 @@ export const orderDetailSelect = {
   address1Enc: true,
   address2Enc: true,
   payments: {
-    select: { id: true, status: true, amount: true, failureMessage: true, approvedAt: true, refundedAt: true, createdAt: true },
+    select: { id: true, status: true, amount: true, failureCode: true, failureMessage: true, approvedAt: true, refundedAt: true, createdAt: true },
     orderBy: { id: "asc" },
   },
 } satisfies Prisma.OrderSelect;

@@ -1,30 +1,54 @@
 import type { Redis } from "@upstash/redis";
 
-import { DomainError } from "~/server/domain/errors.ts";
 import { saleKeys, saleScriptKeys } from "~/server/domain/sales/keys.ts";
 import { MARK_HOLD_PAID_LUA, RELEASE_SALE_ORDER_LUA, runSaleScript } from "~/server/domain/sales/scripts.ts";
-import type { Prisma } from "~/server/generated/prisma/client.ts";
+import type { Db } from "~/server/db.ts";
+import { isPaidOrderStatus, PAID_ORDER_STATUSES } from "~/server/domain/payments/ledger.ts";
+import { Prisma } from "~/server/generated/prisma/client.ts";
 import { logger } from "~/server/logger.ts";
 
 /**
- * The order lifecycle (server/domain/orders) calls these for orders that belong to a flash sale (order.saleId set),
- * inside the same transaction as the status change. A sale order is always exactly one unit.
+ * The order lifecycle (server/domain/orders, server/domain/payments) calls these for orders that belong to a flash
+ * sale (order.saleId set). A sale order is always exactly one unit.
  *
- * Invariant kept here: Sale.soldCount counts paid, not-yet-returned sale orders and can never exceed Sale.quantity.
+ * Invariant kept here: Sale.soldCount counts the paid, not-yet-returned sale orders marked soldCountedAt, and can
+ * never exceed Sale.quantity. Paying does not touch the Sale row inside its transaction (every winner of a sale pays
+ * within seconds, and they would queue on that one row lock); the unit is counted by one statement right after the
+ * payment commits, and a due sweep counts any that a crash left uncounted.
  */
 type Tx = Prisma.TransactionClient;
+type Executor = Db | Tx;
 
-/** Counts the unit as sold. The guarded update makes overselling impossible even if Redis and MySQL disagree. */
-export async function recordSaleUnitSold(tx: Tx, order: { id: string; saleId: number }) {
-  const affected = await tx.$executeRaw`UPDATE \`Sale\` SET \`soldCount\` = \`soldCount\` + 1 WHERE \`id\` = ${order.saleId} AND \`soldCount\` < \`quantity\``;
-  if (affected !== 1) throw new DomainError("SOLD_OUT", "판매 수량이 모두 소진되었습니다.");
-  await tx.$executeRaw`UPDATE \`Sale\` SET \`state\` = 'SOLD_OUT' WHERE \`id\` = ${order.saleId} AND \`state\` = 'OPEN' AND \`soldCount\` >= \`quantity\``;
+export type SaleUnitCount = "counted" | "not-countable" | "sale-full";
+
+/**
+ * Counts a paid sale order's unit, once: one statement that bumps the counter and marks the order, guarded so MySQL
+ * never sells more than the sale's quantity even if Redis were wrong. "sale-full" means the guard refused a paid
+ * order: the caller must undo that sale (refund), it can never be kept. "not-countable": already counted, or no
+ * longer paid.
+ */
+export async function countSaleUnitSold(db: Executor, order: { id: string; saleId: number }, now: Date): Promise<SaleUnitCount> {
+  const affected = await db.$executeRaw`
+    UPDATE \`Order\` o JOIN \`Sale\` s ON s.\`id\` = o.\`saleId\`
+    SET s.\`soldCount\` = s.\`soldCount\` + 1, o.\`soldCountedAt\` = ${now}
+    WHERE o.\`id\` = ${order.id} AND o.\`saleId\` = ${order.saleId} AND o.\`soldCountedAt\` IS NULL
+      AND o.\`status\` IN (${Prisma.join(PAID_ORDER_STATUSES)}) AND s.\`soldCount\` < s.\`quantity\``;
+  if (affected > 0) {
+    await db.$executeRaw`UPDATE \`Sale\` SET \`state\` = 'SOLD_OUT' WHERE \`id\` = ${order.saleId} AND \`state\` = 'OPEN' AND \`soldCount\` >= \`quantity\``;
+    return "counted";
+  }
+  const current = await db.order.findUnique({ where: { id: order.id }, select: { status: true, soldCountedAt: true } });
+  const isStillUncountedAndPaid = current !== null && current.soldCountedAt === null && isPaidOrderStatus(current.status);
+  return isStillUncountedAndPaid ? "sale-full" : "not-countable";
 }
 
-/** A paid sale unit came back (cancel, return): it is no longer sold. Unpaid holds were never counted. */
-export async function recordSaleUnitReturned(tx: Tx, order: { id: string; saleId: number; wasPaid: boolean }) {
-  if (!order.wasPaid) return;
-  await tx.$executeRaw`UPDATE \`Sale\` SET \`soldCount\` = \`soldCount\` - 1 WHERE \`id\` = ${order.saleId} AND \`soldCount\` > 0`;
+/** A paid sale unit came back (cancel, return): it is no longer sold. Only a counted unit is uncounted. */
+export async function recordSaleUnitReturned(tx: Tx, order: { id: string; saleId: number }) {
+  const affected = await tx.$executeRaw`
+    UPDATE \`Order\` o JOIN \`Sale\` s ON s.\`id\` = o.\`saleId\`
+    SET s.\`soldCount\` = s.\`soldCount\` - 1, o.\`soldCountedAt\` = NULL
+    WHERE o.\`id\` = ${order.id} AND o.\`soldCountedAt\` IS NOT NULL AND s.\`soldCount\` > 0`;
+  if (affected === 0) return;
   await tx.$executeRaw`UPDATE \`Sale\` SET \`state\` = 'OPEN' WHERE \`id\` = ${order.saleId} AND \`state\` = 'SOLD_OUT' AND \`soldCount\` < \`quantity\``;
 }
 

@@ -5,7 +5,7 @@ import { db } from "~/server/db.ts";
 import { saleKeys } from "~/server/domain/sales/keys.ts";
 import { issueAdmissionPass, issuePurchaseToken } from "~/server/domain/sales/purchase-token.ts";
 import { reserveWithToken } from "~/server/domain/sales/reserve-with-token.ts";
-import { recordSaleUnitReturned, recordSaleUnitSold, syncSaleOrderToRedis } from "~/server/domain/sales/sale-order-hooks.ts";
+import { countSaleUnitSold, recordSaleUnitReturned, syncSaleOrderToRedis } from "~/server/domain/sales/sale-order-hooks.ts";
 import { drawOrder, getQueueStatus, joinQueue } from "~/server/domain/sales/waiting-room.ts";
 import { redis } from "~/server/redis.ts";
 import { createFlashSale, createUsers } from "~/server/testing/factories.ts";
@@ -168,10 +168,8 @@ describe("admission", () => {
     // Held but unpaid: the unit may still come back, so the line stays open.
     expect((await getQueueStatus(atOpen, { saleId: sale.id, userId: waiting!.id, skipRateLimit: true })).state).toBe("WAITING");
 
-    await db.$transaction(async (tx) => {
-      await tx.order.update({ where: { id: won.orderId }, data: { status: "PAID", paidAt: atOpen.clock.now() } });
-      await recordSaleUnitSold(tx, { id: won.orderId, saleId: sale.id });
-    });
+    await db.order.update({ where: { id: won.orderId }, data: { status: "PAID", paidAt: atOpen.clock.now() } });
+    expect(await countSaleUnitSold(db, { id: won.orderId, saleId: sale.id }, atOpen.clock.now())).toBe("counted");
     await syncSaleOrderToRedis({ redis }, { id: won.orderId, saleId: sale.id, userId: buyer!.id }, "paid");
 
     expect((await getQueueStatus(atOpen, { saleId: sale.id, userId: waiting!.id, skipRateLimit: true })).state).toBe("SOLD_OUT");
@@ -180,7 +178,7 @@ describe("admission", () => {
     // The buyer cancels: the unit returns and the next person in line is admitted.
     await db.$transaction(async (tx) => {
       await tx.order.update({ where: { id: won.orderId }, data: { status: "CANCELLED", cancelledAt: atOpen.clock.now() } });
-      await recordSaleUnitReturned(tx, { id: won.orderId, saleId: sale.id, wasPaid: true });
+      await recordSaleUnitReturned(tx, { id: won.orderId, saleId: sale.id });
     });
     await syncSaleOrderToRedis({ redis }, { id: won.orderId, saleId: sale.id, userId: buyer!.id }, "released");
     expect((await getQueueStatus(atOpen, { saleId: sale.id, userId: waiting!.id, skipRateLimit: true })).state).toBe("ADMITTED");

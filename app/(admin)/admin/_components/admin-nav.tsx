@@ -11,6 +11,7 @@ const ITEMS = [
   { href: "/admin/products", label: t.products },
   { href: "/admin/sales", label: t.sales },
   { href: "/admin/orders", label: t.orders },
+  { href: "/admin/payments", label: t.payments },
   { href: "/admin/users", label: t.users },
   { href: "/admin/audit", label: t.audit },
   { href: "/admin/system", label: t.system },

@@ -21,7 +21,7 @@ function Dependency({ name, probe, testId }: { name: string; probe: { ok: boolea
   );
 }
 
-/** Dependencies, workflow mode, outbox, payment breaker and recent errors, refreshed every five seconds. */
+/** Dependencies, workflow mode, outbox (live backlog and dead letters), payment breaker and recent errors, refreshed every five seconds. */
 export function SystemStatus() {
   const trpc = useTRPC();
   const { data } = useSuspenseQuery({ ...trpc.adminSystem.status.queryOptions(), refetchInterval: 5_000 });
@@ -46,6 +46,11 @@ export function SystemStatus() {
             {data.outbox.backlog === null ? "-" : t.outboxBacklog(data.outbox.backlog)}
           </p>
           {data.outbox.oldestCreatedAt ? <p className="mt-1 text-xs text-zinc-500">{t.outboxOldest(formatSeoulDateTime(data.outbox.oldestCreatedAt), data.outbox.oldestAttempts)}</p> : null}
+          {data.outbox.deadLetters === null ? null : (
+            <p className="mt-2 text-sm" data-testid="system-outbox-dead">
+              <Badge tone={data.outbox.deadLetters > 0 ? "bad" : "good"}>{t.outboxDeadLetters(data.outbox.deadLetters)}</Badge>
+            </p>
+          )}
         </Card>
         <Card title={t.payments}>
           <p className="flex items-center gap-2 text-sm" data-testid="system-payment-circuit">

@@ -15,18 +15,24 @@ async function readOutbox(deps: Deps) {
   try {
     const [backlog, oldest] = await Promise.all([
       countOutboxBacklog(deps),
-      deps.db.outboxEvent.findFirst({ where: { processedAt: null }, orderBy: { createdAt: "asc" }, select: { createdAt: true, attempts: true } }),
+      deps.db.outboxEvent.findFirst({ where: { processedAt: null, deadAt: null }, orderBy: { createdAt: "asc" }, select: { createdAt: true, attempts: true } }),
     ]);
-    return { isKnown: true as const, backlog, oldestCreatedAt: oldest?.createdAt ?? null, oldestAttempts: oldest?.attempts ?? 0 };
+    return {
+      isKnown: true as const,
+      backlog: backlog.pending,
+      deadLetters: backlog.dead,
+      oldestCreatedAt: oldest?.createdAt ?? null,
+      oldestAttempts: oldest?.attempts ?? 0,
+    };
   } catch {
     // MySQL down: the health probe above already says so; the page still renders the rest.
-    return { isKnown: false as const, backlog: null, oldestCreatedAt: null, oldestAttempts: 0 };
+    return { isKnown: false as const, backlog: null, deadLetters: null, oldestCreatedAt: null, oldestAttempts: 0 };
   }
 }
 
 /**
- * The system page: dependencies with latency, how time-driven work runs, the outbox backlog, the payment provider's
- * circuit breaker (this process's), and this process's recent errors. Each part degrades on its own, so the page
+ * The system page: dependencies with latency, how time-driven work runs, the outbox backlog and its dead letters,
+ * the payment provider's circuit breaker (this process's), and this process's recent errors. Each part degrades on its own, so the page
  * works best exactly when something is broken.
  */
 export async function getSystemStatus(deps: Deps) {
@@ -46,7 +52,7 @@ export async function getSystemStatus(deps: Deps) {
 export async function getAdminOverview(deps: { db: Db; clock: Clock }) {
   const now = deps.clock.now();
   const startOfSeoulDay = new Date(Math.floor((now.getTime() + 9 * 3600_000) / 86_400_000) * 86_400_000 - 9 * 3600_000);
-  const [salesByState, ordersToday, pendingPayment, users, upcoming] = await Promise.all([
+  const [salesByState, ordersToday, pendingPayment, users, upcoming, outbox] = await Promise.all([
     deps.db.sale.groupBy({ by: ["state"], _count: { _all: true } }),
     deps.db.order.count({ where: { createdAt: { gte: startOfSeoulDay } } }),
     deps.db.order.count({ where: { status: "PENDING_PAYMENT" } }),
@@ -57,6 +63,7 @@ export async function getAdminOverview(deps: { db: Db; clock: Clock }) {
       take: 5,
       select: { id: true, state: true, opensAt: true, quantity: true, product: { select: { name: true } } },
     }),
+    countOutboxBacklog(deps),
   ]);
   const saleCounts = Object.fromEntries(salesByState.map((group) => [group.state, group._count._all])) as Partial<Record<string, number>>;
   return {
@@ -66,5 +73,6 @@ export async function getAdminOverview(deps: { db: Db; clock: Clock }) {
     pendingPayment,
     users,
     upcoming,
+    deadLetters: outbox.dead,
   };
 }
