@@ -23,11 +23,28 @@ export default defineConfig({
       args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
     },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
+  projects: [
+    { name: "chromium", use: { ...devices["Desktop Chrome"] }, testIgnore: /mobile\.spec\.ts$/ },
+    // A phone (390×844, touch, mobile viewport meta honoured) on the same Debian Chromium: WebKit cannot be fetched here.
+    {
+      name: "mobile",
+      testMatch: /(mobile|a11y)\.spec\.ts$/,
+      use: {
+        browserName: "chromium",
+        viewport: { width: 390, height: 844 },
+        screen: { width: 390, height: 844 },
+        deviceScaleFactor: 3,
+        isMobile: true,
+        hasTouch: true,
+        userAgent: "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Mobile Safari/537.36",
+      },
+    },
+  ],
   webServer: {
     command: "bash scripts/e2e-server.sh",
     url: `${baseURL}/login`,
-    timeout: 240_000,
+    // A cold production build takes minutes on a busy 2-core machine.
+    timeout: 480_000,
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",

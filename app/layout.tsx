@@ -5,6 +5,7 @@ import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 
 import { CartNavLinks } from "~/app/(shop)/_components/cart-nav-links.tsx";
+import { SiteNav } from "~/app/_components/site-nav.tsx";
 import { accountKo } from "~/app/_i18n/account.ts";
 import { ko } from "~/app/_i18n/ko.ts";
 import { ordersKo } from "~/app/_i18n/orders.ts";
@@ -20,6 +21,9 @@ export const viewport: Viewport = {
   themeColor: "#e11d48",
 };
 
+/** A header link: one line whatever the width (Korean labels must never wrap a syllable per line). */
+const navLinkClass = "block whitespace-nowrap rounded-md px-3 py-2.5 text-zinc-700 hover:bg-zinc-100 hover:text-zinc-900 md:px-2 md:py-2 lg:px-3";
+
 async function logout() {
   "use server";
   // Revokes this session server-side first: a copied cookie stops working at once, not when it expires.
@@ -33,56 +37,60 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   return (
     <html lang="ko" className={GeistSans.variable}>
       <body className="flex min-h-dvh flex-col font-sans">
-        <header className="sticky top-0 z-10 border-b border-zinc-200 bg-white/90 backdrop-blur">
-          <div className="mx-auto flex h-16 max-w-6xl items-center justify-between gap-4 px-4 sm:px-6">
+        <a
+          href="#main"
+          className="sr-only z-50 rounded-lg bg-zinc-900 px-4 py-3 text-sm font-semibold text-white focus:not-sr-only focus:fixed focus:top-2 focus:left-2"
+        >
+          {ko.nav.skipToContent}
+        </a>
+        {/* Solid white on phones: a backdrop filter would make the header the containing block of the menu's overlay. */}
+        <header className="sticky top-0 z-40 border-b border-zinc-200 bg-white md:bg-white/90 md:backdrop-blur">
+          <div className="relative mx-auto flex h-14 max-w-6xl items-center justify-between gap-3 px-4 sm:px-6 md:h-16">
             <Link
               href="/"
               aria-label={ko.nav.home}
-              className="flex items-center gap-2 text-xl font-bold tracking-tight text-zinc-900"
+              className="flex min-w-0 shrink-0 items-center gap-2 whitespace-nowrap text-lg font-bold tracking-tight text-zinc-900 md:text-xl"
             >
-              <span aria-hidden="true" className="grid size-8 place-items-center rounded-lg bg-brand-600 text-white">
+              <span aria-hidden="true" className="grid size-8 shrink-0 place-items-center rounded-lg bg-brand-600 text-white">
                 ⚡
               </span>
               {ko.site.name}
             </Link>
 
-            <nav aria-label={ko.nav.label}>
-              <ul className="flex items-center gap-1 text-sm font-medium sm:gap-2">
+            <SiteNav label={ko.nav.label} menuLabel={ko.nav.menu}>
+              <ul className="flex flex-col gap-1 text-base font-medium md:flex-row md:items-center md:gap-0 md:text-sm lg:gap-1">
                 <li>
-                  <Link href="/" className="rounded-md px-3 py-2 text-zinc-700 hover:bg-zinc-100 hover:text-zinc-900">
+                  <Link href="/" className={navLinkClass}>
                     {ko.nav.catalog}
                   </Link>
                 </li>
                 <CartNavLinks isSignedIn={user !== null} />
                 {user ? (
                   <li>
-                    <Link href="/account/orders" className="rounded-md px-3 py-2 text-zinc-700 hover:bg-zinc-100 hover:text-zinc-900">
+                    <Link href="/account/orders" className={navLinkClass}>
                       {ordersKo.nav.orders}
                     </Link>
                   </li>
                 ) : null}
                 <li>
-                  <Link href={user ? "/account" : "/signup"} className="rounded-md px-3 py-2 text-zinc-700 hover:bg-zinc-100 hover:text-zinc-900">
+                  <Link href={user ? "/account" : "/signup"} className={navLinkClass}>
                     {user ? accountKo.nav.myPage : accountKo.nav.signUp}
                   </Link>
                 </li>
                 {user?.role === "ADMIN" ? (
                   <li>
-                    <Link
-                      href="/admin"
-                      className="rounded-md px-3 py-2 text-zinc-700 hover:bg-zinc-100 hover:text-zinc-900"
-                    >
+                    <Link href="/admin" className={navLinkClass}>
                       {ko.nav.admin}
                     </Link>
                   </li>
                 ) : null}
-                <li>
+                <li className="mt-2 border-t border-zinc-200 pt-3 md:mt-0 md:ml-1 md:border-0 md:pt-0">
                   {user ? (
                     <form action={logout} className="flex items-center gap-2">
                       <span className="sr-only">{ko.nav.signedInAs(user.role)}</span>
                       <button
                         type="submit"
-                        className="rounded-md border border-zinc-300 px-3 py-1.5 text-zinc-700 hover:bg-zinc-100 hover:text-zinc-900"
+                        className="w-full whitespace-nowrap rounded-md border border-zinc-300 px-3 py-2.5 text-zinc-700 hover:bg-zinc-100 hover:text-zinc-900 md:w-auto md:py-1.5"
                       >
                         {ko.nav.logout}
                       </button>
@@ -90,19 +98,21 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                   ) : (
                     <Link
                       href="/login"
-                      className="rounded-md bg-zinc-900 px-3 py-1.5 text-white hover:bg-zinc-700"
+                      className="block whitespace-nowrap rounded-md bg-zinc-900 px-3 py-2.5 text-center text-white hover:bg-zinc-700 md:py-1.5"
                     >
                       {ko.nav.login}
                     </Link>
                   )}
                 </li>
               </ul>
-            </nav>
+            </SiteNav>
           </div>
         </header>
 
         <TRPCReactProvider>
-          <main className="mx-auto w-full max-w-6xl flex-1 px-4 py-8 sm:px-6">{children}</main>
+          <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 scroll-mt-16 px-4 py-8 outline-none sm:px-6">
+            {children}
+          </main>
         </TRPCReactProvider>
 
         <footer className="border-t border-zinc-200 bg-white">

@@ -50,6 +50,12 @@ test.describe("admin dashboard", () => {
     const opensAt = new Date(Math.ceil(((await appNow()).getTime() + 5 * 60_000) / 60_000) * 60_000);
     await page.getByLabel("세일가(원)").fill("99000");
     await page.getByLabel("수량", { exact: true }).fill("3");
+    // A start in the past is named next to its field and in the summary at the top, not only below the form.
+    await page.getByLabel("시작 시각 (한국 시간)").fill(seoulLocal(new Date((await appNow()).getTime() - 3_600_000)));
+    await page.getByRole("button", { name: "세일 예약" }).click();
+    await expect(page.getByLabel("시작 시각 (한국 시간)")).toHaveAccessibleDescription("시작 시각은 현재 이후여야 합니다.");
+    await expect(page.getByTestId("sale-form-errors")).toContainText("시작 시각 (한국 시간): 시작 시각은 현재 이후여야 합니다.");
+    await expect(page.locator(":focus")).toContainText("입력 내용을 확인해 주세요.");
     await page.getByLabel("시작 시각 (한국 시간)").fill(seoulLocal(opensAt));
     await page.getByRole("button", { name: "세일 예약" }).click();
 

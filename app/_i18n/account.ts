@@ -72,6 +72,7 @@ export const accountKo = {
     passwordChanged: "비밀번호가 변경되었습니다.",
     unverified: "이메일 인증이 필요합니다. 메일로 받은 인증번호를 입력해 주세요.",
     resendCode: "인증번호 다시 받기",
+    passwordRequired: "비밀번호를 입력해 주세요.",
     rateLimited: (seconds: number) => `로그인 시도가 너무 많습니다. ${formatWait(seconds)} 후에 다시 시도해 주세요.`,
     noAccount: "아직 회원이 아니신가요?",
     toSignUp: "회원가입",

@@ -37,6 +37,11 @@ export const cartKo = {
     added: (quantity: number) => `장바구니에 ${quantity}개를 담았습니다.`,
     goToCart: "장바구니 보기",
     soldOut: "품절된 상품입니다. 찜해 두면 찜 목록에서 다시 확인할 수 있습니다.",
+    requestedInvalid: "요청한 수량이 올바르지 않아 1개로 표시했습니다. 구매 전에 수량을 확인해 주세요.",
+    requestedOverMax: (requested: number, max: number) =>
+      `요청한 ${requested.toLocaleString("ko-KR")}개는 한 번에 살 수 있는 최대 수량(${max}개)보다 많아 ${max}개로 표시했습니다. 수량을 확인해 주세요.`,
+    typedInvalid: "수량은 1 이상의 숫자로 입력해 주세요. 이전 수량으로 되돌렸습니다.",
+    typedOverMax: (max: number) => `최대 ${max}개까지 구매할 수 있어 ${max}개로 맞췄습니다.`,
     failed: "장바구니에 담지 못했습니다. 잠시 후 다시 시도해 주세요.",
   },
   cart: {

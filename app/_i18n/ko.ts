@@ -11,6 +11,9 @@ export const ko = {
   },
   nav: {
     label: "주요 메뉴",
+    /** The mobile header's disclosure button; aria-expanded tells whether the menu is open. */
+    menu: "메뉴",
+    skipToContent: "본문으로 건너뛰기",
     home: "FlashMart 홈",
     catalog: "전체 상품",
     login: "로그인",

@@ -31,6 +31,13 @@ export function formatSeoulTime(date: Date | string | number) {
   return seoulTime.format(new Date(date));
 }
 
+const seoulTimeWithSeconds = new Intl.DateTimeFormat("ko-KR", { timeZone: "Asia/Seoul", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+
+/** Clock time in Korea with seconds: "15:04:05" (deadlines minutes away, where "15:04" would be ambiguous). */
+export function formatSeoulTimeWithSeconds(date: Date | string | number) {
+  return seoulTimeWithSeconds.format(new Date(date));
+}
+
 /** A countdown: "2일 03:04:05", "03:04:05" or "04:05". */
 export function formatCountdown(milliseconds: number) {
   const totalSeconds = Math.max(0, Math.ceil(milliseconds / 1000));

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { cartKo } from "~/app/_i18n/cart.ts";
 import { serverCaller } from "~/app/_trpc/server.tsx";
 
-const linkClass = "relative flex items-center gap-1 whitespace-nowrap rounded-md px-2 py-2 sm:px-3 text-zinc-700 hover:bg-zinc-100 hover:text-zinc-900";
+const linkClass = "relative flex items-center gap-1 whitespace-nowrap rounded-md px-3 py-2.5 text-zinc-700 hover:bg-zinc-100 hover:text-zinc-900 md:px-2 md:py-2 lg:px-3";
 
 /**
  * 장바구니 (with a line count) and 찜, as header list items. The count is one indexed COUNT per page render for

@@ -44,7 +44,7 @@ export function ProductCard({ product, isPriority, isSignedIn }: ProductCardProp
             {product.name}
           </Link>
         </h2>
-        <p className={`mt-auto pt-2 text-base font-bold ${isSoldOut ? "text-zinc-400" : "text-zinc-900"}`}>
+        <p className={`mt-auto pt-2 text-base font-bold ${isSoldOut ? "text-zinc-500" : "text-zinc-900"}`}>
           {formatKrw(product.price)}
         </p>
       </div>

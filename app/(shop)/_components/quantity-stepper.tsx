@@ -7,6 +7,13 @@ type QuantityStepperProps = {
   max: number;
   /** Called with a whole number within 1…max; typing something else snaps back on blur. */
   onChange: (quantity: number) => void;
+  /**
+   * Told when typed input was not taken as typed: "invalid" (not a whole number ≥ 1; the last value stays) or
+   * "over-max" (more than max; max is taken instead), so the page can say so instead of changing it silently.
+   */
+  onRejected?: (reason: "invalid" | "over-max", max: number) => void;
+  /** Id of the page's message about this input (aria-describedby). */
+  describedBy?: string;
   label: string;
   decreaseLabel: string;
   increaseLabel: string;
@@ -14,7 +21,7 @@ type QuantityStepperProps = {
 };
 
 /** − [n] + with a labelled number input. The server validates again; this only keeps honest input in range. */
-export function QuantityStepper({ value, max, onChange, label, decreaseLabel, increaseLabel, isDisabled }: QuantityStepperProps) {
+export function QuantityStepper({ value, max, onChange, onRejected, describedBy, label, decreaseLabel, increaseLabel, isDisabled }: QuantityStepperProps) {
   const id = useId();
   const [draft, setDraft] = useState(String(value));
   const [shownValue, setShownValue] = useState(value);
@@ -26,13 +33,15 @@ export function QuantityStepper({ value, max, onChange, label, decreaseLabel, in
 
   function commit(raw: string) {
     const parsed = Number(raw);
-    if (!Number.isInteger(parsed) || parsed < 1) {
+    if (raw.trim() === "" || !Number.isInteger(parsed) || parsed < 1) {
       setDraft(String(value));
+      onRejected?.("invalid", max);
       return;
     }
     const next = Math.min(parsed, Math.max(1, max));
     setDraft(String(next));
     if (next !== value) onChange(next);
+    if (next !== parsed) onRejected?.("over-max", max);
   }
 
   const buttonClass = "grid size-9 place-items-center text-lg text-zinc-700 hover:bg-zinc-100 disabled:cursor-not-allowed disabled:text-zinc-300";
@@ -53,6 +62,7 @@ export function QuantityStepper({ value, max, onChange, label, decreaseLabel, in
         step={1}
         value={draft}
         disabled={isDisabled}
+        aria-describedby={describedBy}
         onChange={(event) => setDraft(event.target.value)}
         onBlur={(event) => commit(event.target.value)}
         onKeyDown={(event) => {

@@ -21,8 +21,8 @@ export async function SalesStrip() {
               <div className="min-w-0">
                 <p className="truncate font-semibold text-zinc-900">{sale.product.name}</p>
                 <p className="mt-1 text-sm">
-                  <span className="font-bold text-rose-600">{formatKrw(sale.salePrice)}</span>{" "}
-                  <span className="text-zinc-400 line-through">{formatKrw(sale.product.price)}</span>
+                  <span className="font-bold text-brand-700">{formatKrw(sale.salePrice)}</span>{" "}
+                  <span className="text-zinc-600 line-through">{formatKrw(sale.product.price)}</span>
                 </p>
                 <p className="mt-1 text-xs text-zinc-600">
                   {sale.hasOpened ? t.stripOpenNow : t.stripOpensAt(formatSeoulDateTime(sale.opensAt))} · {t.quantity(sale.quantity)}

@@ -226,7 +226,7 @@ function CartLineRow({ line, onQuantity, onSelected, onRemove }: CartLineRowProp
             increaseLabel={cartKo.cart.increase(product.name)}
             isDisabled={!canChangeQuantity}
           />
-          <p className={`text-base font-bold ${line.isPurchasable ? "text-zinc-900" : "text-zinc-400 line-through"}`}>
+          <p className={`text-base font-bold ${line.isPurchasable ? "text-zinc-900" : "text-zinc-500 line-through"}`}>
             <span className="sr-only">{cartKo.cart.lineTotal} </span>
             <span data-testid="cart-line-total">{formatKrw(line.lineTotal)}</span>
           </p>

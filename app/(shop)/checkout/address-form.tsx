@@ -2,11 +2,14 @@
 
 import { useMutation } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
-import { useId } from "react";
+import { useId, useState } from "react";
 
+import { inputClass } from "~/app/_components/form.tsx";
 import { ordersKo } from "~/app/_i18n/orders.ts";
+import { fieldErrorsFromServer, fieldErrorsFromZod } from "~/app/_lib/form-errors.ts";
 import { useTRPC } from "~/app/_trpc/client.tsx";
 import type { AppRouter } from "~/server/api/root.ts";
+import { addressFields } from "~/server/domain/accounts/account-fields.ts";
 
 type SavedAddress = inferRouterOutputs<AppRouter>["account"]["address"]["create"];
 
@@ -22,36 +25,47 @@ const FIELDS = [
 
 /**
  * Adds a shipping address without leaving checkout, through the account router's own address procedure (the same
- * validation and encryption as the account pages). Field errors come back from the server's zod schema.
+ * validation and encryption as the account pages). The browser checks the fields first with the same shared schema
+ * (Korean messages under the fields, no browser pop-ups: the form is noValidate); the server's answer stays
+ * authoritative and its field errors show in the same places.
  */
 export function AddressForm({ onSaved }: { onSaved: (address: SavedAddress) => void | Promise<void> }) {
   const trpc = useTRPC();
   const idPrefix = useId();
   const create = useMutation(trpc.account.address.create.mutationOptions({ onSuccess: (address) => onSaved(address) }));
-  const fieldErrors = create.error?.data?.zodError?.fieldErrors as Record<string, string[] | undefined> | undefined;
+  const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
+  const fieldErrors: Record<string, string> = { ...fieldErrorsFromServer(create.error), ...clientErrors };
+  const hasFieldErrors = Boolean(create.error?.data?.zodError);
 
   return (
     <form
       aria-label={ordersKo.checkout.addAddress}
+      noValidate
       className="mt-3 grid gap-3 rounded-xl border border-zinc-200 bg-white p-4 sm:grid-cols-2"
       onSubmit={(event) => {
         event.preventDefault();
         const form = new FormData(event.currentTarget);
         const value = (name: string) => String(form.get(name) ?? "");
-        create.mutate({
+        const address = {
           label: value("label"),
           recipient: value("recipient"),
           phone: value("phone"),
           postalCode: value("postalCode"),
           address1: value("address1"),
           address2: value("address2"),
-          isDefault: form.get("isDefault") === "on",
-        });
+        };
+        const parsed = addressFields.safeParse(address);
+        if (!parsed.success) {
+          setClientErrors(fieldErrorsFromZod(parsed.error));
+          return;
+        }
+        setClientErrors({});
+        create.mutate({ ...address, isDefault: form.get("isDefault") === "on" });
       }}
     >
       {FIELDS.map((field) => {
         const id = `${idPrefix}-${field.name}`;
-        const error = fieldErrors?.[field.name]?.[0];
+        const error = fieldErrors[field.name];
         return (
           <div key={field.name} className={field.name.startsWith("address") ? "sm:col-span-2" : ""}>
             <label htmlFor={id} className="block text-sm font-medium text-zinc-800">
@@ -67,10 +81,10 @@ export function AddressForm({ onSaved }: { onSaved: (address: SavedAddress) => v
               inputMode={"inputMode" in field ? field.inputMode : undefined}
               aria-invalid={error ? true : undefined}
               aria-describedby={error ? `${id}-error` : undefined}
-              className="mt-1 h-10 w-full rounded-md border border-zinc-300 px-3 text-sm focus:border-brand-600 focus:outline-none"
+              className={inputClass}
             />
             {error ? (
-              <p id={`${id}-error`} className="mt-1 text-xs text-red-700">
+              <p id={`${id}-error`} className="mt-1 text-sm text-red-600">
                 {error}
               </p>
             ) : null}
@@ -81,7 +95,7 @@ export function AddressForm({ onSaved }: { onSaved: (address: SavedAddress) => v
         <input type="checkbox" name="isDefault" className="size-4 accent-brand-600" />
         {t.isDefault}
       </label>
-      {create.error && !fieldErrors ? (
+      {create.error && !hasFieldErrors ? (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 sm:col-span-2">
           {create.error.message}
         </p>

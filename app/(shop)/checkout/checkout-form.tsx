@@ -39,13 +39,17 @@ export function CheckoutForm({ source }: { source: CheckoutSource }) {
     }),
   );
 
+  // "Buy now" never went through the cart, so its way back is the product page.
+  const backHref = source.type === "product" ? `/products/${source.productId}` : "/cart";
+  const backLabel = source.type === "product" ? t.backToProduct : t.goToCart;
+
   if (checkoutQuery.isPending) return <p aria-busy="true" className="text-zinc-500">…</p>;
   if (checkoutQuery.isError) {
     return (
       <div role="alert" data-testid="checkout-error" className="rounded-xl border border-red-200 bg-red-50 p-6 text-red-800">
         <p>{checkoutQuery.error.message || t.failed}</p>
-        <Link href="/cart" className="mt-3 inline-block text-sm font-medium underline">
-          {t.goToCart}
+        <Link href={backHref} className="mt-3 inline-block text-sm font-medium underline">
+          {backLabel}
         </Link>
       </div>
     );
@@ -130,7 +134,19 @@ export function CheckoutForm({ source }: { source: CheckoutSource }) {
             {placeOrder.error.data?.zodError ? t.invalidRequest : placeOrder.error.message || t.failed}
           </p>
         ) : null}
-        {!checkout.canPlaceOrder ? <p className="mt-4 text-sm text-amber-700">{t.fixIssues}</p> : null}
+        {!checkout.canPlaceOrder ? (
+          <p data-testid="checkout-blocked" className="mt-4 text-sm text-amber-800">
+            {source.type === "cart" ? t.fixIssues : checkout.lines[0]?.issue === "SOLD_OUT" ? t.soldOutBuyNow : t.fixIssuesBuyNow}
+            {source.type === "product" ? (
+              <>
+                {" "}
+                <Link href={backHref} className="font-semibold underline underline-offset-2">
+                  {backLabel}
+                </Link>
+              </>
+            ) : null}
+          </p>
+        ) : null}
         {checkout.canPlaceOrder && addressId === null ? <p className="mt-4 text-sm text-amber-700">{t.chooseAddress}</p> : null}
 
         <button

@@ -13,11 +13,15 @@ export const metadata: Metadata = { title: ordersKo.checkout.title };
 
 type CheckoutPageProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-/** `?from=cart` or `?productId=&quantity=`; anything else is not a checkout. Range checks are the server's. */
+/**
+ * `?from=cart` or `?productId=&quantity=`; anything else is not a checkout. Range checks are the server's. A quantity
+ * that is not a number is refused with a message like any other invalid one, never quietly read as 1: this page
+ * is one step from paying, so it must buy exactly what was asked or nothing.
+ */
 function parseSource(params: Record<string, string | string[] | undefined>): CheckoutSource | null {
   if (params.from === "cart") return { type: "cart" };
   const productId = typeof params.productId === "string" && /^\d{1,10}$/.test(params.productId) ? Number(params.productId) : null;
-  const quantity = typeof params.quantity === "string" && /^-?\d{1,4}$/.test(params.quantity) ? Number(params.quantity) : 1;
+  const quantity = params.quantity === undefined ? 1 : typeof params.quantity === "string" && /^-?\d{1,4}$/.test(params.quantity) ? Number(params.quantity) : Number.NaN;
   if (productId === null) return null;
   return { type: "product", productId, quantity };
 }
@@ -25,7 +29,7 @@ function parseSource(params: Record<string, string | string[] | undefined>): Che
 export default async function CheckoutPage({ searchParams }: CheckoutPageProps) {
   const params = await searchParams;
   const source = parseSource(params);
-  const returnTo = source?.type === "product" ? `/checkout?productId=${source.productId}&quantity=${source.quantity}` : "/checkout?from=cart";
+  const returnTo = source?.type === "product" ? `/checkout?productId=${source.productId}&quantity=${Number.isNaN(source.quantity) ? encodeURIComponent(String(params.quantity)) : source.quantity}` : "/checkout?from=cart";
   const { session } = await createRscContext();
   if (!session) redirect(loginHref(returnTo));
   if (!source) redirect("/cart");
@@ -44,7 +48,7 @@ export default async function CheckoutPage({ searchParams }: CheckoutPageProps) 
         </HydrateClient>
       ) : (
         <div role="alert" data-testid="checkout-error" className="rounded-xl border border-red-200 bg-red-50 p-6 text-red-800">
-          <p>{parsed.error.issues[0]?.message ?? ordersKo.checkout.invalidRequest}</p>
+          <p>{source.type === "product" && Number.isNaN(source.quantity) ? ordersKo.checkout.invalidQuantity : (parsed.error.issues[0]?.message ?? ordersKo.checkout.invalidRequest)}</p>
           <Link href={source.type === "product" ? `/products/${source.productId}` : "/cart"} className="mt-3 inline-block text-sm font-medium underline">
             {source.type === "product" ? ordersKo.checkout.backToProduct : ordersKo.checkout.goToCart}
           </Link>

@@ -119,6 +119,33 @@ describe("sale.reserve under contention", () => {
     expect(results.filter((result) => result.outcome === "WON")).toHaveLength(1);
     expect(results.filter((result) => result.outcome === "LIMIT_REACHED")).toHaveLength(19);
   });
+  it("the same session pressing again with a new key (double press, second tab) gets its live hold back, not the limit", async () => {
+    const sale = await newSale({ opensAt: OPENS_AT, quantity: 5, perUserLimit: 1, holdMinutes: 10 });
+    const [buyer] = await createUsers(db, 1);
+    const session = freshPurchaseSession();
+    // The page's purchase token: always this one session, re-issued when it would have expired.
+    const press = () =>
+      client.sale.reserve.mutate({
+        saleId: sale.id,
+        idempotencyKey: crypto.randomUUID(),
+        purchaseToken: issuePurchaseToken({ userId: buyer!.id, saleId: sale.id, session }, clock.now().getTime()).token,
+      });
+
+    // Two presses in flight at once, each with its own key, as a double click batched into one HTTP call.
+    const [first, second] = await Promise.all([press(), press()]);
+    expect(first).toMatchObject({ outcome: "WON" });
+    expect(second).toMatchObject({ outcome: "WON" });
+    const orderIds = new Set([first, second].map((result) => (result.outcome === "WON" ? result.orderId : null)));
+    expect(orderIds.size).toBe(1);
+    expect([first, second].filter((result) => result.outcome === "WON" && result.isRepeat)).toHaveLength(1);
+    expect(await saleOrderCount(sale.id)).toBe(1);
+
+    // Another device (another session) of the same buyer is still told about the limit.
+    await expect(reserveAs(buyer!.id, sale.id)).resolves.toEqual({ outcome: "LIMIT_REACHED" });
+    // Once the hold's deadline has passed it is not offered again.
+    clock.advance(10 * 60_000);
+    await expect(press()).resolves.toEqual({ outcome: "LIMIT_REACHED" });
+  });
 });
 
 describe("sale window, pause and tokens", () => {

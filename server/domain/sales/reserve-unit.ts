@@ -42,7 +42,7 @@ function newOrderId() {
  */
 export async function reserveUnit(
   deps: Deps,
-  input: { userId: string; saleId: number; idempotencyKey: string; ip: string; admissionPassExpiresAtMs?: number },
+  input: { userId: string; saleId: number; idempotencyKey: string; ip: string; admissionPassExpiresAtMs?: number; sessionId?: string },
 ): Promise<ReserveUnitResult> {
   const keys = saleScriptKeys(saleKeys(input.saleId), deps.clock.now().getTime(), saleReserveRateLimit.windowMs);
   const idempotencyField = `${input.userId}:${input.idempotencyKey}`;
@@ -64,6 +64,8 @@ export async function reserveUnit(
         String(HOLD_GRACE_MS),
         String(MAX_OVERDUE_CLEANUP_PER_CALL),
         String(input.admissionPassExpiresAtMs ?? 0),
+        // Lets the same session's repeated press read its live hold instead of "limit reached" (see the script).
+        input.sessionId ?? "",
       ])) as unknown[];
     } catch (error) {
       // Fail closed: without Redis there is no safe decision, and MySQL must not take the stampede.

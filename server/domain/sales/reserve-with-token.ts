@@ -32,7 +32,7 @@ export async function reserveWithToken(deps: { db: Db; redis: Redis; clock: Cloc
     if (!pass.ok && pass.reason !== "EXPIRED") throw new DomainError("UNAUTHENTICATED", "입장권이 올바르지 않습니다.", { details: { reason: pass.reason } });
     if (pass.ok) admissionPassExpiresAtMs = pass.expiresAtMs;
   }
-  return reserveUnit(deps, { userId: buyer.userId, saleId: input.saleId, idempotencyKey: input.idempotencyKey, ip: request.ip, admissionPassExpiresAtMs });
+  return reserveUnit(deps, { userId: buyer.userId, saleId: input.saleId, idempotencyKey: input.idempotencyKey, ip: request.ip, admissionPassExpiresAtMs, sessionId: buyer.session.sessionId });
 }
 
 function buyerFromToken(input: Pick<ReserveUnitInput, "saleId" | "purchaseToken">, nowMs: number) {

@@ -31,9 +31,14 @@ end
  * The whole purchase decision in one round trip.
  * ARGV: 1 now(ms) 2 userId 3 orderId 4 idempotency field 5 ip 6 user attempts/window 7 ip attempts/window
  *       8 window(ms) 9 grace(ms) 10 max overdue holds to clean per call 11 admission pass expiry (ms, 0 = none)
+ *       12 buyer's session id ('' or absent = none)
  * Returns {outcome, a, b}: WON orderId deadline | DUPLICATE orderId deadline | SOLD_OUT | LIMIT_REACHED |
  * NOT_OPEN opensAt | PAUSED | CLOSED | NOT_ADMITTED | RATE_LIMITED retryAfterMs | MISSING (keys gone: rebuild).
  * With the waiting room on, only a holder of an unexpired, unused admission pass may reserve; a win uses it up.
+ * A win also records `h:<userId>:<sessionId>` → "orderId:deadline" in the idempotency hash: when the same session
+ * asks again with another key (a double press, a second tab) and is refused for the limit or a used-up pass while
+ * that hold is unpaid and before its deadline, it gets that hold back (DUPLICATE) instead of the refusal. Only those
+ * refusals read it, so losing attempts cost what they did.
  */
 export const RESERVE_UNIT_LUA = `${EXPIRE_OVERDUE_HOLDS}
 local now = tonumber(ARGV[1])
@@ -42,6 +47,19 @@ if not meta[1] then return {'MISSING'} end
 
 local second = tostring(math.floor(now / 1000) % 60)
 if redis.call('HINCRBY', KEYS[8], 'a' .. second, 1) == 1 then redis.call('PEXPIRE', KEYS[8], 7200000) end
+
+local session = ARGV[12] or ''
+-- The live unpaid hold this buyer's session won earlier, as a DUPLICATE reply, or nil.
+local function own_live_hold()
+  if session == '' then return nil end
+  local mine = redis.call('HGET', KEYS[5], 'h:' .. ARGV[2] .. ':' .. session)
+  if not mine then return nil end
+  local sep = string.find(mine, ':', 1, true)
+  local order_id = string.sub(mine, 1, sep - 1)
+  local deadline = redis.call('ZSCORE', KEYS[2], order_id)
+  if not deadline or tonumber(deadline) <= now then return nil end
+  return {'DUPLICATE', order_id, string.sub(mine, sep + 1)}
+end
 
 local previous = redis.call('HGET', KEYS[5], ARGV[4])
 if previous then
@@ -67,11 +85,11 @@ expire_overdue(now, grace, tonumber(ARGV[10]))
 
 if meta[9] == '1' then
   local pass_expiry = tonumber(redis.call('ZSCORE', KEYS[9], ARGV[2]) or '0')
-  if tonumber(ARGV[11]) <= now or pass_expiry <= now then return {'NOT_ADMITTED'} end
+  if tonumber(ARGV[11]) <= now or pass_expiry <= now then return own_live_hold() or {'NOT_ADMITTED'} end
 end
 
 local held_by_user = tonumber(redis.call('HGET', KEYS[4], ARGV[2]) or '0')
-if held_by_user >= tonumber(meta[5]) then return {'LIMIT_REACHED'} end
+if held_by_user >= tonumber(meta[5]) then return own_live_hold() or {'LIMIT_REACHED'} end
 
 local active_holds = redis.call('ZCOUNT', KEYS[2], '(' .. (now - grace), '+inf')
 if tonumber(meta[1]) - tonumber(meta[2]) - active_holds <= 0 then return {'SOLD_OUT'} end
@@ -81,6 +99,7 @@ redis.call('ZADD', KEYS[2], deadline, ARGV[3])
 redis.call('HSET', KEYS[3], ARGV[3], ARGV[2])
 redis.call('HINCRBY', KEYS[4], ARGV[2], 1)
 redis.call('HSET', KEYS[5], ARGV[4], ARGV[3] .. ':' .. deadline)
+if session ~= '' then redis.call('HSET', KEYS[5], 'h:' .. ARGV[2] .. ':' .. session, ARGV[3] .. ':' .. deadline) end
 redis.call('HINCRBY', KEYS[8], 'w' .. second, 1)
 if meta[9] == '1' then redis.call('ZREM', KEYS[9], ARGV[2]) end
 return {'WON', ARGV[3], tostring(deadline)}

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { z } from "zod";
 
 import { dateToSeoulLocal, seoulLocalToDate } from "~/app/(admin)/admin/_lib/seoul-time.ts";
@@ -13,6 +13,10 @@ import { fieldErrorsFromServer, fieldErrorsFromZod, formErrorMessage } from "~/a
 import { useTRPC } from "~/app/_trpc/client.tsx";
 
 const t = adminKo.sales.form;
+
+/** The server's own words for these refusals (manage-sales.ts), so its answer lands under the field it is about. */
+const PAST_START_MESSAGE = "시작 시각은 현재 이후여야 합니다.";
+const CLOSE_BEFORE_OPEN_MESSAGE = "종료 시각은 시작 시각 이후여야 합니다.";
 
 const int = (message: string) => z.number({ error: message }).int(message);
 
@@ -36,7 +40,9 @@ const saleFormSchema = z
     overbookingPercent: int("초과 입장 비율을 숫자로 입력해 주세요.").min(100, "초과 입장 비율은 100~300%입니다.").max(300, "초과 입장 비율은 100~300%입니다."),
     queueOpensMinutesBefore: int("대기열 오픈 시간을 숫자로 입력해 주세요.").min(0, "0~1440분 사이로 입력해 주세요.").max(1440, "0~1440분 사이로 입력해 주세요."),
   })
-  .refine((sale) => !sale.closesAt || sale.closesAt > sale.opensAt, { path: ["closesAt"], message: "종료 시각은 시작 시각 이후여야 합니다." });
+  .refine((sale) => !sale.closesAt || sale.closesAt > sale.opensAt, { path: ["closesAt"], message: "종료 시각은 시작 시각 이후여야 합니다." })
+  // Judged by this browser's clock, so it only catches the obvious case early; the server's clock decides.
+  .refine((sale) => sale.opensAt.getTime() > Date.now(), { path: ["opensAt"], message: PAST_START_MESSAGE });
 
 type ExistingSale = {
   id: number;
@@ -90,10 +96,37 @@ export function SaleForm({ sale, initialProductId }: { sale?: ExistingSale; init
   const create = useMutation(trpc.adminSale.create.mutationOptions({ onSuccess: goToMonitor }));
   const update = useMutation(trpc.adminSale.update.mutationOptions({ onSuccess: goToMonitor }));
   const mutation = sale ? update : create;
-  const errors = { ...fieldErrorsFromServer(mutation.error), ...clientErrors };
-  const formError = formErrorMessage(mutation.error);
+  const serverMessage = formErrorMessage(mutation.error);
+  // A refusal about one field is shown under that field (and in the summary), not as a form-wide message.
+  const serverFieldError: Record<string, string> | null = serverMessage === PAST_START_MESSAGE ? { opensAt: serverMessage } : serverMessage === CLOSE_BEFORE_OPEN_MESSAGE ? { closesAt: serverMessage } : null;
+  const errors: Record<string, string> = { ...fieldErrorsFromServer(mutation.error), ...serverFieldError, ...clientErrors };
+  const formError = serverFieldError ? null : serverMessage;
+  const fieldId = (name: string) => `${idPrefix}-${name}`;
+  const fieldLabels: Record<string, string> = {
+    productId: t.product,
+    salePrice: t.salePrice,
+    quantity: t.quantity,
+    opensAt: t.opensAt,
+    closesAt: t.closesAt,
+    perUserLimit: t.perUserLimit,
+    holdMinutes: t.holdMinutes,
+    admissionRatePerMinute: t.admissionRatePerMinute,
+    overbookingPercent: t.overbookingPercent,
+    queueOpensMinutesBefore: t.queueOpensMinutesBefore,
+  };
+  const errorEntries = Object.entries(errors);
+  const hasErrors = errorEntries.length > 0 || formError !== null;
+
+  // After a refused submit the summary at the top takes focus, so neither sighted nor screen-reader users have to
+  // find the problem at the bottom of a long form.
+  const summaryRef = useRef<HTMLDivElement>(null);
+  const [submitCount, setSubmitCount] = useState(0);
+  useEffect(() => {
+    if (submitCount > 0 && hasErrors) summaryRef.current?.focus();
+  }, [submitCount, hasErrors, mutation.error]);
 
   function submit(form: HTMLFormElement) {
+    setSubmitCount((count) => count + 1);
     const data = new FormData(form);
     const closesAtText = String(data.get("closesAt") ?? "");
     const parsed = saleFormSchema.safeParse({
@@ -122,7 +155,7 @@ export function SaleForm({ sale, initialProductId }: { sale?: ExistingSale; init
   }
 
   const number = (name: string, label: string, value: number | undefined, extra: { min?: number; max?: number; hint?: string } = {}) => (
-    <Field label={label} name={name} type="number" inputMode="numeric" step={1} min={extra.min} max={extra.max} hint={extra.hint} defaultValue={value} error={errors[name]} />
+    <Field id={fieldId(name)} label={label} name={name} type="number" inputMode="numeric" step={1} min={extra.min} max={extra.max} hint={extra.hint} defaultValue={value} error={errors[name]} />
   );
 
   return (
@@ -135,12 +168,31 @@ export function SaleForm({ sale, initialProductId }: { sale?: ExistingSale; init
         submit(event.currentTarget);
       }}
     >
+      {hasErrors ? (
+        <div ref={summaryRef} tabIndex={-1} className="outline-none sm:col-span-2">
+          <FormMessage tone="error" testId="sale-form-errors">
+            <p className="font-semibold">{t.fixErrors}</p>
+            <ul className="mt-1 list-disc space-y-0.5 pl-5">
+              {errorEntries.map(([field, message]) => (
+                <li key={field}>
+                  <a href={`#${fieldId(field)}`} className="underline underline-offset-2">
+                    {fieldLabels[field] ?? field}: {message}
+                  </a>
+                </li>
+              ))}
+              {formError ? <li>{formError}</li> : null}
+            </ul>
+          </FormMessage>
+        </div>
+      ) : null}
+
       <div className="sm:col-span-2">
         {sale ? (
           <p className="text-sm text-zinc-700">{t.productFound(sale.product.name)}</p>
         ) : (
           <>
             <Field
+              id={fieldId("productId")}
               label={t.product}
               name="productId"
               type="number"
@@ -159,8 +211,8 @@ export function SaleForm({ sale, initialProductId }: { sale?: ExistingSale; init
 
       {number("salePrice", t.salePrice, sale?.salePrice, { min: 100 })}
       {number("quantity", t.quantity, sale?.quantity, { min: 1 })}
-      <Field label={t.opensAt} name="opensAt" type="datetime-local" defaultValue={sale ? dateToSeoulLocal(sale.opensAt) : undefined} error={errors.opensAt} />
-      <Field label={t.closesAt} name="closesAt" type="datetime-local" defaultValue={sale?.closesAt ? dateToSeoulLocal(sale.closesAt) : undefined} error={errors.closesAt} />
+      <Field id={fieldId("opensAt")} label={t.opensAt} name="opensAt" type="datetime-local" defaultValue={sale ? dateToSeoulLocal(sale.opensAt) : undefined} error={errors.opensAt} />
+      <Field id={fieldId("closesAt")} label={t.closesAt} name="closesAt" type="datetime-local" defaultValue={sale?.closesAt ? dateToSeoulLocal(sale.closesAt) : undefined} error={errors.closesAt} />
       {number("perUserLimit", t.perUserLimit, sale?.perUserLimit ?? 1, { min: 1, max: 10 })}
       {number("holdMinutes", t.holdMinutes, sale?.holdMinutes ?? 10, { min: 1, max: 60 })}
 
@@ -221,8 +273,6 @@ export function SaleForm({ sale, initialProductId }: { sale?: ExistingSale; init
       </fieldset>
 
       <div className="space-y-3 sm:col-span-2">
-        {Object.keys(errors).length > 0 ? <FormMessage tone="error">{t.fixErrors}</FormMessage> : null}
-        {formError ? <FormMessage tone="error">{formError}</FormMessage> : null}
         <button type="submit" disabled={mutation.isPending} className={primaryButtonClass}>
           {mutation.isPending ? adminKo.common.saving : sale ? t.submitUpdate : t.submitCreate}
         </button>

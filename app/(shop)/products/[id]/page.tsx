@@ -12,7 +12,7 @@ import { formatKrw } from "~/app/_lib/format.ts";
 import { createRscContext, HydrateClient, prefetch, serverCaller, trpc } from "~/app/_trpc/server.tsx";
 import { MAX_QUANTITY_PER_ORDER } from "~/server/domain/orders/limits.ts";
 
-type ProductPageProps = { params: Promise<{ id: string }> };
+type ProductPageProps = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 const MAX_PRODUCT_ID = 2_147_483_647;
 
@@ -42,8 +42,10 @@ export async function generateMetadata({ params }: ProductPageProps): Promise<Me
   return { title: product.name, description: product.description.slice(0, 140) };
 }
 
-export default async function ProductPage({ params }: ProductPageProps) {
+export default async function ProductPage({ params, searchParams }: ProductPageProps) {
   const product = await loadProduct((await params).id);
+  const rawQuantity = (await searchParams).quantity;
+  const requestedQuantity = typeof rawQuantity === "string" ? rawQuantity : Array.isArray(rawQuantity) ? (rawQuantity[0] ?? null) : null;
   const isSoldOut = product.status === "SOLD_OUT" || product.stock <= 0;
   const isSignedIn = (await createRscContext()).session !== null;
   if (isSignedIn) prefetch(trpc.wishlist.list.queryOptions());
@@ -101,6 +103,7 @@ export default async function ProductPage({ params }: ProductPageProps) {
             maxQuantity={Math.min(product.stock, MAX_QUANTITY_PER_ORDER)}
             isSoldOut={isSoldOut}
             isSignedIn={isSignedIn}
+            requestedQuantity={requestedQuantity}
           />
 
           <section aria-labelledby="description-heading" className="mt-10 border-t border-zinc-200 pt-6">

@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useId, useState } from "react";
 
 import { QuantityStepper } from "~/app/(shop)/_components/quantity-stepper.tsx";
 import { loginHref } from "~/app/(shop)/_lib/login-href.ts";
@@ -11,17 +11,41 @@ import { CartNotice, type CartNoticeState } from "~/app/(shop)/_components/cart-
 import { cartKo } from "~/app/_i18n/cart.ts";
 import { useTRPC } from "~/app/_trpc/client.tsx";
 
-type PurchasePanelProps = { productId: number; maxQuantity: number; isSoldOut: boolean; isSignedIn: boolean };
+type PurchasePanelProps = {
+  productId: number;
+  maxQuantity: number;
+  isSoldOut: boolean;
+  isSignedIn: boolean;
+  /** `?quantity=` as it came in the address (a shared link, a way back from checkout), unchecked; null when absent. */
+  requestedQuantity?: string | null;
+};
+
+/**
+ * The starting quantity. A requested quantity that cannot be bought is not changed silently: the page shows a valid
+ * one (1 for nonsense, the maximum for too many) and says why, so the shopper can still buy with one tap. Nothing is
+ * bought on this page; checkout itself refuses an invalid quantity outright.
+ */
+function initialQuantity(requested: string | null | undefined, max: number): { quantity: number; message: string | null } {
+  if (requested === null || requested === undefined) return { quantity: 1, message: null };
+  const parsed = /^\d{1,6}$/.test(requested) ? Number(requested) : Number.NaN;
+  if (!Number.isInteger(parsed) || parsed < 1) return { quantity: 1, message: cartKo.purchase.requestedInvalid };
+  const limit = Math.max(1, max);
+  if (parsed > limit) return { quantity: limit, message: cartKo.purchase.requestedOverMax(parsed, limit) };
+  return { quantity: parsed, message: null };
+}
 
 /**
  * Quantity, "buy now" and "add to cart". Only the product id and quantity leave the browser; price and stock are the
  * server's business. Signed-out shoppers are sent to log in and brought back to this product (or to checkout).
  */
-export function PurchasePanel({ productId, maxQuantity, isSoldOut, isSignedIn }: PurchasePanelProps) {
+export function PurchasePanel({ productId, maxQuantity, isSoldOut, isSignedIn, requestedQuantity = null }: PurchasePanelProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
-  const [quantity, setQuantity] = useState(1);
+  const [initial] = useState(() => initialQuantity(requestedQuantity, maxQuantity));
+  const [quantity, setQuantity] = useState(initial.quantity);
+  const [quantityMessage, setQuantityMessage] = useState<string | null>(initial.message);
+  const quantityMessageId = useId();
   const [notice, setNotice] = useState<CartNoticeState>(null);
 
   const addToCart = useMutation(
@@ -65,13 +89,23 @@ export function PurchasePanel({ productId, maxQuantity, isSoldOut, isSignedIn }:
         <QuantityStepper
           value={quantity}
           max={maxQuantity}
-          onChange={setQuantity}
+          onChange={(next) => {
+            setQuantity(next);
+            setQuantityMessage(null);
+          }}
+          onRejected={(reason, max) => setQuantityMessage(reason === "invalid" ? cartKo.purchase.typedInvalid : cartKo.purchase.typedOverMax(max))}
+          describedBy={quantityMessage ? quantityMessageId : undefined}
           label={cartKo.purchase.quantity}
           decreaseLabel={cartKo.purchase.decrease}
           increaseLabel={cartKo.purchase.increase}
         />
-        <span className="text-xs text-zinc-500">{cartKo.purchase.maxNote(maxQuantity)}</span>
+        <span className="text-xs text-zinc-600">{cartKo.purchase.maxNote(maxQuantity)}</span>
       </div>
+      {quantityMessage ? (
+        <p id={quantityMessageId} role="status" data-testid="quantity-message" className="mt-2 text-sm text-red-600">
+          {quantityMessage}
+        </p>
+      ) : null}
 
       <div className="mt-4 grid gap-3 sm:grid-cols-2">
         <Link

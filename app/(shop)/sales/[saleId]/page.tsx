@@ -32,24 +32,24 @@ export default async function SalePage({ params }: Props) {
   const session = await auth();
 
   return (
-    <div className="mx-auto max-w-5xl px-4 py-8">
-      <Link href="/" className="text-sm text-zinc-500 hover:text-zinc-900">
+    <div className="mx-auto max-w-5xl">
+      <Link href="/" className="text-sm text-zinc-600 hover:text-zinc-900">
         {t.backToShop}
       </Link>
-      <div className="mt-4 grid gap-8 md:grid-cols-2">
-        <img src={sale.product.imageUrl} alt={sale.product.name} width={560} height={560} className="aspect-square w-full rounded-2xl border border-zinc-200 bg-zinc-50 object-cover" />
+      <div className="mt-4 grid gap-6 md:grid-cols-2 md:gap-8">
+        <img src={sale.product.imageUrl} alt={sale.product.name} width={560} height={560} className="aspect-[4/3] w-full rounded-2xl border border-zinc-200 bg-zinc-50 object-cover md:aspect-square" />
         <div>
           <p className="inline-flex rounded-full bg-rose-100 px-3 py-1 text-xs font-semibold text-rose-700">{t.badge}</p>
           <h1 className="mt-3 text-2xl font-bold tracking-tight text-zinc-900 sm:text-3xl">{sale.product.name}</h1>
-          <p className="mt-1 text-sm text-zinc-500">{sale.product.category.name}</p>
+          <p className="mt-1 text-sm text-zinc-600">{sale.product.category.name}</p>
           <dl className="mt-5 space-y-1">
             <div className="flex items-baseline gap-3">
               <dt className="sr-only">{t.salePrice}</dt>
-              <dd className="text-3xl font-bold text-rose-600" data-testid="sale-price">
+              <dd className="text-3xl font-bold text-brand-700" data-testid="sale-price">
                 {formatKrw(sale.salePrice)}
               </dd>
               <dt className="sr-only">{t.originalPrice}</dt>
-              <dd className="text-base text-zinc-400 line-through">{formatKrw(sale.product.price)}</dd>
+              <dd className="text-base text-zinc-600 line-through">{formatKrw(sale.product.price)}</dd>
             </div>
           </dl>
           <ul className="mt-4 space-y-1 text-sm text-zinc-600">

@@ -6,14 +6,14 @@ import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import { saleStrings as t } from "~/app/_i18n/sale.ts";
-import { formatCountdown, formatSeoulTime } from "~/app/_lib/format.ts";
+import { formatCountdown, formatSeoulTimeWithSeconds } from "~/app/_lib/format.ts";
 import { useTRPC } from "~/app/_trpc/client.tsx";
 import { WaitingRoom, type WaitingRoomConfig } from "~/app/(shop)/sales/[saleId]/waiting-room.tsx";
 import type { AppRouter } from "~/server/api/root.ts";
 
 type Phase = "UPCOMING" | "OPEN" | "PAUSED" | "SOLD_OUT" | "CLOSED";
 type LiveStatus = { quantity: number; sold: number; held: number; available: number; isPaused: boolean; isClosed: boolean; phase: Phase; serverNow: number };
-type Notice = { tone: "info" | "error"; text: string } | null;
+type Notice = { tone: "info" | "error"; text: string; outcome?: string } | null;
 
 /**
  * Polls faster near the open time. Each page draws its jitter once, so thousands of viewers never poll in lockstep
@@ -72,6 +72,10 @@ export function SalePanel(props: {
   const msToOpen = props.opensAt - now;
   const [notice, setNotice] = useState<Notice>(null);
   const purchaseToken = useRef<{ token: string; expiresAtMs: number } | null>(null);
+  // One press, one request: set synchronously on the first press, so a second press (or a double click that lands
+  // before React re-renders the disabled button) returns at once instead of sending a second reservation.
+  const buyInFlight = useRef(false);
+  const [isBuying, setIsBuying] = useState(false);
   const [admission, setAdmission] = useState<{ admissionPass: string; passExpiresAt: number } | null>(null);
 
   const pollInterval = usePollInterval(msToOpen);
@@ -113,8 +117,12 @@ export function SalePanel(props: {
   }, [props.isSignedIn, msToOpen < 60_000]);
 
   async function buy() {
+    if (buyInFlight.current) return;
+    buyInFlight.current = true;
+    setIsBuying(true);
     setNotice(null);
-    // One key per click: a double click or a network retry of this click gets the same answer.
+    // One key per press: the retry below (after a refused purchase token) and any network retry of this request get
+    // the same answer.
     const idempotencyKey = crypto.randomUUID();
     try {
       let result;
@@ -124,16 +132,24 @@ export function SalePanel(props: {
         if (!(error instanceof TRPCClientError) || error.data?.code !== "UNAUTHORIZED") throw error;
         result = await reserve.mutateAsync({ saleId: props.saleId, idempotencyKey, purchaseToken: await freshToken(true), admissionPass: admission?.admissionPass });
       }
-      if (result.outcome !== "WON") setNotice({ tone: "info", text: t.outcome[result.outcome] });
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: trpc.sale.myState.queryKey({ saleId: props.saleId }) }),
         queryClient.invalidateQueries({ queryKey: trpc.sale.status.queryKey({ id: props.saleId }) }),
       ]);
+      if (result.outcome !== "WON") {
+        // "Limit reached" while this buyer holds an unpaid unit (bought in another tab, or a press whose answer was
+        // lost) is not a failure: the hold box below says what they have and where to pay.
+        const mine = queryClient.getQueryData(trpc.sale.myState.queryKey({ saleId: props.saleId }));
+        if (!(result.outcome === "LIMIT_REACHED" && mine?.activeHold)) setNotice({ tone: "info", text: t.outcome[result.outcome], outcome: result.outcome });
+      }
     } catch (error) {
       const data = error instanceof TRPCClientError ? (error as TRPCClientError<AppRouter>).data : undefined;
       // UNAUTHORIZED here means even a fresh purchase token was refused: this session was logged out meanwhile.
       const text = data?.code === "TOO_MANY_REQUESTS" ? t.rateLimited(data.retryAfterS ?? 5) : data?.code === "UNAUTHORIZED" ? t.sessionEnded : t.tryAgain;
       setNotice({ tone: "error", text });
+    } finally {
+      buyInFlight.current = false;
+      setIsBuying(false);
     }
   }
 
@@ -145,12 +161,26 @@ export function SalePanel(props: {
 
   const hasReachedLimit = Boolean(myState.data?.hasReachedLimit) && !hold;
   const needsAdmission = props.waitingRoom !== null && !(admission && admission.passExpiresAt > now);
-  const canBuy = phase === "OPEN" && props.isSignedIn && !hold && !hasReachedLimit && !reserve.isPending && !needsAdmission;
+  const canBuy = phase === "OPEN" && props.isSignedIn && !hold && !hasReachedLimit && !isBuying && !needsAdmission;
+  const activeHold = hold && !isHoldExpired ? { orderId: hold.orderId, deadline: holdDeadline! } : null;
+  const shownNotice = notice?.outcome === "LIMIT_REACHED" && activeHold ? null : notice;
+  const buyLabel = isBuying ? t.buying : phase === "UPCOMING" ? t.notOpenYet : t.buy;
+
+  const buyButton = (className: string) =>
+    props.isSignedIn ? (
+      <button type="button" onClick={() => void buy()} disabled={!canBuy} aria-busy={isBuying} className={`${className} bg-brand-600 text-white transition hover:bg-brand-700 disabled:cursor-not-allowed disabled:bg-zinc-300 disabled:text-zinc-700`}>
+        {buyLabel}
+      </button>
+    ) : (
+      <Link href={`/login?callbackUrl=/sales/${props.saleId}`} className={`${className} flex items-center justify-center bg-zinc-900 text-white hover:bg-zinc-700`}>
+        {t.signInToBuy}
+      </Link>
+    );
 
   return (
-    <section aria-label="구매" className="mt-6 rounded-2xl border border-zinc-200 p-5">
+    <section aria-label={t.panelLabel} className="mt-6 rounded-2xl border border-zinc-200 bg-white p-5">
       <div className="flex items-center justify-between gap-4">
-        <p className="text-sm font-semibold text-zinc-900" data-testid="sale-phase">
+        <p className="whitespace-nowrap text-sm font-semibold text-zinc-900" data-testid="sale-phase">
           {t.phase[phase]}
         </p>
         <p className="text-sm text-zinc-600" data-testid="sale-remaining" aria-live="polite">
@@ -158,15 +188,16 @@ export function SalePanel(props: {
         </p>
       </div>
       <div className="mt-2 h-2 overflow-hidden rounded-full bg-zinc-100" aria-hidden="true">
-        <div className="h-full bg-rose-500 transition-all" style={{ width: `${Math.min(100, ((live.sold + live.held) / Math.max(1, live.quantity)) * 100)}%` }} />
+        <div className="h-full bg-brand-600 transition-all" style={{ width: `${Math.min(100, ((live.sold + live.held) / Math.max(1, live.quantity)) * 100)}%` }} />
       </div>
-      <p className="mt-2 text-xs text-zinc-500">
+      <p className="mt-2 text-xs text-zinc-600">
         <span data-testid="sale-sold">{t.soldCount(live.sold)}</span> · {t.heldCount(live.held)}
       </p>
 
+      {/* On phones the sticky buy bar below carries the countdown and the button; here they are for wider screens. */}
       {phase === "UPCOMING" ? (
-        <div className="mt-5 text-center">
-          <p className="text-xs text-zinc-500">{t.countdownLabel}</p>
+        <div className="mt-5 hidden text-center md:block">
+          <p className="text-xs text-zinc-600">{t.countdownLabel}</p>
           <p className="mt-1 font-mono text-4xl font-bold tabular-nums text-zinc-900" role="timer" aria-label={t.countdownLabel} data-testid="sale-countdown">
             {formatCountdown(msToOpen)}
           </p>
@@ -177,11 +208,14 @@ export function SalePanel(props: {
         <WaitingRoom saleId={props.saleId} config={props.waitingRoom} now={now} getPurchaseToken={() => freshToken()} onPass={setAdmission} />
       ) : null}
 
-      {hold && !isHoldExpired ? (
+      {activeHold ? (
         <div role="status" className="mt-5 rounded-xl bg-emerald-50 p-4 text-sm text-emerald-900" data-testid="sale-hold">
-          <p>{t.holding(formatSeoulTime(holdDeadline!))}</p>
-          <p className="mt-1 font-mono text-lg font-semibold tabular-nums">{formatCountdown(holdDeadline! - now)}</p>
-          <Link href={`/orders/${hold.orderId}/pay`} className="mt-3 inline-flex rounded-lg bg-emerald-600 px-4 py-2 font-semibold text-white hover:bg-emerald-700">
+          <p>{t.holding(formatSeoulTimeWithSeconds(activeHold.deadline))}</p>
+          <p className="mt-2 flex items-baseline gap-2">
+            <span className="text-xs font-medium">{t.holdCountdownLabel}</span>
+            <span className="font-mono text-lg font-semibold tabular-nums">{formatCountdown(activeHold.deadline - now)}</span>
+          </p>
+          <Link href={`/orders/${activeHold.orderId}/pay`} className="mt-3 hidden rounded-lg bg-emerald-700 px-4 py-2 font-semibold text-white hover:bg-emerald-800 md:inline-flex">
             {t.payNow}
           </Link>
         </div>
@@ -196,7 +230,7 @@ export function SalePanel(props: {
       {myState.data && myState.data.purchasedCount > 0 ? (
         <p className="mt-5 text-sm text-zinc-700" data-testid="sale-purchased">
           {t.purchased(myState.data.purchasedCount)}{" "}
-          <Link className="font-semibold text-rose-600 underline" href={`/account/orders/${myState.data.purchasedOrderIds[0]}`}>
+          <Link className="font-semibold text-brand-700 underline" href={`/account/orders/${myState.data.purchasedOrderIds[0]}`}>
             {t.viewOrder}
           </Link>
         </p>
@@ -208,7 +242,7 @@ export function SalePanel(props: {
         </p>
       ) : null}
 
-      {phase === "PAUSED" ? <p className="mt-5 text-sm text-amber-700">{t.pausedNotice}</p> : null}
+      {phase === "PAUSED" ? <p className="mt-5 text-sm text-amber-800">{t.pausedNotice}</p> : null}
       {phase === "SOLD_OUT" && !hold ? (
         <p className="mt-5 text-sm font-semibold text-zinc-900" data-testid="sale-sold-out">
           {t.outcome.SOLD_OUT}
@@ -216,20 +250,7 @@ export function SalePanel(props: {
       ) : null}
 
       <div className="mt-5 flex flex-col gap-3">
-        {props.isSignedIn ? (
-          <button
-            type="button"
-            onClick={() => void buy()}
-            disabled={!canBuy}
-            className="h-12 rounded-xl bg-rose-600 text-base font-semibold text-white transition hover:bg-rose-700 disabled:cursor-not-allowed disabled:bg-zinc-300"
-          >
-            {reserve.isPending ? t.buying : phase === "UPCOMING" ? t.notOpenYet : t.buy}
-          </button>
-        ) : (
-          <Link href={`/login?callbackUrl=/sales/${props.saleId}`} className="flex h-12 items-center justify-center rounded-xl bg-zinc-900 text-base font-semibold text-white hover:bg-zinc-700">
-            {t.signInToBuy}
-          </Link>
-        )}
+        <div className="hidden flex-col md:flex">{buyButton("h-12 rounded-xl text-base font-semibold")}</div>
         {props.isSignedIn && phase === "UPCOMING" ? (
           <button type="button" onClick={() => void toggleSubscription()} className="h-11 rounded-xl border border-zinc-300 text-sm font-medium text-zinc-800 hover:bg-zinc-50" aria-pressed={Boolean(myState.data?.isSubscribed)}>
             {myState.data?.isSubscribed ? `${t.notifyDone} · ${t.notifyCancel}` : t.notify}
@@ -237,11 +258,64 @@ export function SalePanel(props: {
         ) : null}
       </div>
 
-      {notice ? (
-        <p role="alert" data-testid="sale-notice" className={`mt-4 text-sm ${notice.tone === "error" ? "text-red-700" : "text-zinc-800"}`}>
-          {notice.text}
+      {shownNotice ? (
+        <p role="alert" data-testid="sale-notice" className={`mt-4 hidden text-sm md:block ${shownNotice.tone === "error" ? "text-red-700" : "text-zinc-800"}`}>
+          {shownNotice.text}
         </p>
       ) : null}
+
+      {/*
+        Phones: the countdown, the state and the button stay on screen wherever the page is scrolled. The same state
+        and the same buy() as above; only one of the two buttons is ever displayed (md:hidden / hidden md:flex).
+      */}
+      <div
+        data-sticky-buy-bar
+        data-testid="buy-bar"
+        role="region"
+        aria-label={t.buyBarLabel}
+        className="fixed inset-x-0 bottom-0 z-20 border-t border-zinc-200 bg-white/95 px-4 pt-3 pb-[max(0.75rem,env(safe-area-inset-bottom))] shadow-[0_-4px_16px_rgb(0_0_0/0.06)] backdrop-blur md:hidden"
+      >
+        {shownNotice ? (
+          <p role="alert" data-testid="buy-bar-notice" className={`mb-2 text-sm ${shownNotice.tone === "error" ? "text-red-700" : "text-zinc-800"}`}>
+            {shownNotice.text}
+          </p>
+        ) : null}
+        <div className="flex items-center gap-3">
+          <div className="min-w-0 flex-1">
+            {activeHold ? (
+              <>
+                <p className="truncate text-xs font-medium text-emerald-800">{t.holdCountdownLabel}</p>
+                <p role="timer" aria-label={t.holdCountdownLabel} className="font-mono text-xl font-bold tabular-nums text-zinc-900">
+                  {formatCountdown(activeHold.deadline - now)}
+                </p>
+              </>
+            ) : phase === "UPCOMING" ? (
+              <>
+                <p className="truncate text-xs font-medium text-zinc-600">{t.countdownLabel}</p>
+                <p role="timer" aria-label={t.countdownLabel} data-testid="buy-bar-countdown" className="font-mono text-xl font-bold tabular-nums text-zinc-900">
+                  {formatCountdown(msToOpen)}
+                </p>
+              </>
+            ) : (
+              <>
+                <p data-testid="buy-bar-phase" className="truncate text-sm font-semibold text-zinc-900">
+                  {t.phase[phase]}
+                </p>
+                <p className="truncate text-xs text-zinc-600">
+                  {hasReachedLimit ? t.limitShort : needsAdmission && phase === "OPEN" && props.isSignedIn ? t.queueFirst : t.remaining(live.available, live.quantity)}
+                </p>
+              </>
+            )}
+          </div>
+          {activeHold ? (
+            <Link href={`/orders/${activeHold.orderId}/pay`} className="flex h-12 shrink-0 items-center justify-center whitespace-nowrap rounded-xl bg-emerald-700 px-5 text-base font-semibold text-white hover:bg-emerald-800">
+              {t.payNow}
+            </Link>
+          ) : (
+            <div className="flex w-[11.5rem] shrink-0 flex-col">{buyButton("h-12 whitespace-nowrap rounded-xl px-3 text-base font-semibold")}</div>
+          )}
+        </div>
+      </div>
     </section>
   );
 }

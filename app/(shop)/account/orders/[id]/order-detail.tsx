@@ -22,7 +22,7 @@ type PendingAction = "cancel" | "return" | null;
  * Order detail. Cancel and return appear only when the server says they are allowed right now (canCancel,
  * canRequestReturn are computed with the server clock); each asks for a second click before it is sent.
  */
-export function OrderDetail({ orderId }: { orderId: string }) {
+export function OrderDetail({ orderId, isArrivingFromPayment = false }: { orderId: string; isArrivingFromPayment?: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { data: order } = useSuspenseQuery({
@@ -54,11 +54,24 @@ export function OrderDetail({ orderId }: { orderId: string }) {
     }),
   );
   const actionError = cancel.error ?? requestReturn.error;
+  // Only a paid order earns the banner: a stale ?paid=1 on an unpaid or expired order says nothing.
+  const showPaidBanner = isArrivingFromPayment && order.paidAt !== null && order.status !== "PENDING_PAYMENT";
   const nextStep = t.next[order.status];
 
   return (
     <div className="grid gap-8 lg:grid-cols-[1fr_20rem]">
       <div className="space-y-8">
+        {showPaidBanner ? (
+          <div role="status" data-testid="paid-banner" className="flex items-start gap-3 rounded-xl border border-emerald-200 bg-emerald-50 p-5 text-emerald-900">
+            <span aria-hidden="true" className="grid size-8 shrink-0 place-items-center rounded-full bg-emerald-700 text-white">
+              ✓
+            </span>
+            <div>
+              <p className="text-lg font-bold">{ordersKo.pay.success}</p>
+              <p className="mt-1 text-sm">{t.paidNote(formatKrw(order.totalAmount))}</p>
+            </div>
+          </div>
+        ) : null}
         <section aria-labelledby="order-status-heading" className="rounded-xl border border-zinc-200 bg-white p-5">
           <h2 id="order-status-heading" className="sr-only">
             {t.status}

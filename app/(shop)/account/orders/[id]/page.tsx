@@ -8,10 +8,12 @@ import { HydrateClient } from "~/app/_trpc/server.tsx";
 
 export const metadata: Metadata = { title: ordersKo.detail.title };
 
-type OrderPageProps = { params: Promise<{ id: string }> };
+type OrderPageProps = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-export default async function OrderPage({ params }: OrderPageProps) {
+export default async function OrderPage({ params, searchParams }: OrderPageProps) {
   const { id } = await params;
+  // The pay page sends the buyer here with ?paid=1 after a successful payment.
+  const isArrivingFromPayment = (await searchParams).paid === "1";
   await loadOwnOrder(id, `/account/orders/${id}`);
 
   return (
@@ -21,7 +23,7 @@ export default async function OrderPage({ params }: OrderPageProps) {
       </Link>
       <h1 className="mt-4 mb-6 text-3xl font-bold tracking-tight text-zinc-900">{ordersKo.detail.title}</h1>
       <HydrateClient>
-        <OrderDetail orderId={id} />
+        <OrderDetail orderId={id} isArrivingFromPayment={isArrivingFromPayment} />
       </HydrateClient>
     </>
   );

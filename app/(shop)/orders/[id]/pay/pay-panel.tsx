@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
+import Image from "next/image";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
@@ -49,7 +50,8 @@ export function PayPanel({ orderId }: { orderId: string }) {
     trpc.order.pay.mutationOptions({
       onSuccess: async () => {
         await queryClient.invalidateQueries({ queryKey: trpc.order.pathKey() });
-        router.push(`/account/orders/${orderId}`);
+        // The order page greets an arrival from here with "결제가 완료되었습니다".
+        router.push(`/account/orders/${orderId}?paid=1`);
       },
       onError: (error) => {
         // Only a definite answer ends an attempt; an unknown outcome must be retried with the same key.
@@ -67,14 +69,30 @@ export function PayPanel({ orderId }: { orderId: string }) {
       <h2 id="pay-heading" className="sr-only">
         {t.heading}
       </h2>
+      <h3 className="text-base font-semibold text-zinc-900">{t.items}</h3>
+      <ul data-testid="pay-items" className="mt-3 mb-5 divide-y divide-zinc-200 border-b border-zinc-200">
+        {order.items.map((item) => (
+          <li key={item.id} className="flex items-center gap-4 pb-4">
+            <div className="size-16 shrink-0 overflow-hidden rounded-lg border border-zinc-200 bg-zinc-100">
+              <Image src={item.product.imageUrl} alt="" width={128} height={128} unoptimized className="size-full object-cover" />
+            </div>
+            <div className="min-w-0 flex-1">
+              <p className="line-clamp-2 text-sm font-semibold text-zinc-900">{item.productName}</p>
+              <p className="text-xs text-zinc-600">
+                {formatKrw(item.unitPrice)} × {item.quantity}
+              </p>
+            </div>
+          </li>
+        ))}
+      </ul>
       <dl className="space-y-3 text-sm">
         <div className="flex justify-between gap-4">
-          <dt className="text-zinc-600">{t.orderNumber}</dt>
-          <dd className="font-mono text-zinc-900">{order.id}</dd>
+          <dt className="shrink-0 text-zinc-600">{t.orderNumber}</dt>
+          <dd className="min-w-0 truncate font-mono text-zinc-900">{order.id}</dd>
         </div>
         <div className="flex justify-between gap-4">
-          <dt className="text-zinc-600">{t.deadline}</dt>
-          <dd className="text-zinc-900">{formatSeoulDateTime(order.paymentDueAt)}</dd>
+          <dt className="shrink-0 text-zinc-600">{t.deadline}</dt>
+          <dd className="text-right text-zinc-900">{t.deadlineAt(formatSeoulDateTime(order.paymentDueAt))}</dd>
         </div>
         <div className="flex items-baseline justify-between gap-4 border-t border-zinc-200 pt-3">
           <dt className="font-medium text-zinc-800">{t.amount}</dt>
@@ -121,15 +139,21 @@ export function PayPanel({ orderId }: { orderId: string }) {
         ) : null}
       </div>
 
-      <p
-        data-testid="pay-countdown"
-        role="timer"
-        aria-live="off"
-        aria-label={t.remaining}
-        className={`mt-5 rounded-lg px-4 py-3 text-center text-lg font-semibold ${isExpired ? "bg-zinc-100 text-zinc-500" : "bg-brand-50 text-brand-700"}`}
-      >
-        {isExpired ? t.expired : t.remainingLive(formatCountdown(remainingMs))}
-      </p>
+      {isExpired ? (
+        <p data-testid="pay-countdown" className="mt-5 rounded-lg bg-zinc-100 px-4 py-3 text-center text-base font-semibold text-zinc-700">
+          {t.expired}
+        </p>
+      ) : (
+        <div className="mt-5 flex items-center justify-between gap-4 rounded-lg bg-brand-50 px-4 py-3 text-brand-700">
+          <span id={`pay-countdown-label-${orderId}`} className="whitespace-nowrap text-sm font-semibold">
+            {t.remaining}
+          </span>
+          {/* Always with seconds (mm:ss, or hh:mm:ss): a one-minute hold must not read as a clock time. */}
+          <span data-testid="pay-countdown" role="timer" aria-live="off" aria-labelledby={`pay-countdown-label-${orderId}`} className="font-mono text-2xl font-bold tabular-nums">
+            {formatCountdown(remainingMs)}
+          </span>
+        </div>
+      )}
 
       {pay.error ? (
         <p role="alert" data-testid="pay-error" className="mt-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
