@@ -13,6 +13,8 @@
  */
 import "~/server/load-env.ts";
 
+import { seededRandom } from "~/server/testing/scenario-tools.ts";
+
 process.env.REDIS_KEY_PREFIX = `fmscenario:${process.pid}:`;
 
 const { parseArgs } = await import("node:util");
@@ -50,18 +52,6 @@ const { createPaymentGateway } = await import("~/server/payments/gateway.ts");
 const { createMigratedDatabase, createTestRunId, dropDatabase } = await import("~/server/testing/db-url.ts");
 const { createDefaultAddresses, createProduct, createUsers } = await import("~/server/testing/factories.ts");
 const { createTestClient, sessionCookieFor, startTestServer } = await import("~/server/testing/http.ts");
-
-/** mulberry32: a tiny seeded PRNG, so a run with the same --seed makes the same choices. */
-function seededRandom(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const failures: string[] = [];
 function check(condition: boolean, message: string) {

@@ -34,6 +34,7 @@ import type { EmailSender } from "~/server/email.ts";
 import { freePort, startTsChild, stopChildProcesses, waitForHttp } from "~/server/testing/child-processes.ts";
 import { createMigratedDatabase, dropDatabase, withDatabaseName } from "~/server/testing/db-url.ts";
 import { deleteRedisKeysWithPrefix } from "~/server/testing/redis-prefix.ts";
+import { inPool, seededRandom } from "~/server/testing/scenario-tools.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -119,34 +120,9 @@ const { sessionCookieFor } = await import("~/server/testing/http.ts");
 const { freshPurchaseSession } = await import("~/server/testing/sales.ts");
 
 // ── Small tools ──────────────────────────────────────────────────────────────────────────────────────────────────
-/** mulberry32: the same --seed replays the same retry jitter. */
-function seededRandom(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 const random = seededRandom(Number(flags.seed));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
 const round1 = (value: number) => Math.round(value * 10) / 10;
-
-async function inPool<T, R>(items: readonly T[], size: number, work: (item: T) => Promise<R>) {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(size, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await work(items[index]!);
-      }
-    }),
-  );
-  return results;
-}
 
 function percentile(sorted: number[], p: number) {
   if (sorted.length === 0) return null;

@@ -12,7 +12,9 @@
  */
 import "~/server/load-env.ts";
 
+
 import { parseArgs } from "node:util";
+import { inPool, seededRandom } from "~/server/testing/scenario-tools.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -29,32 +31,6 @@ const stock = Number(flags.stock);
 const abandonRate = Number(flags.abandon);
 const declineRate = Number(flags.decline);
 const concurrency = Number(flags.concurrency);
-
-/** mulberry32: a small seeded PRNG so the same seed replays the same abandons and declines. */
-function seededRandom(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-async function inPool<T, R>(items: readonly T[], size: number, work: (item: T) => Promise<R>) {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(size, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await work(items[index]!);
-      }
-    }),
-  );
-  return results;
-}
 
 async function main() {
   const { createScratchDatabase } = await import("~/server/testing/db-url.ts");
