@@ -53,14 +53,20 @@ async function revokeOversoldSaleOrder(deps: Deps, order: PaidOrder) {
   await refundPaymentSoon(deps, revoked.paymentId);
 }
 
-/** Due operation "count-paid-sale-units": paid sale orders whose count a crash interrupted. */
+/**
+ * Due operation "count-paid-sale-units": paid sale orders whose count a crash interrupted. It runs every few seconds,
+ * so it only looks at orders still waiting to ship (status PAID, dueAt = ship time ahead): the (status, dueAt) index
+ * keeps that to the last day's payments instead of every sale order ever placed.
+ */
 export async function countPaidSaleUnits(deps: Deps, options: { batchSize?: number } = {}) {
+  const now = deps.clock.now();
   const uncounted = await deps.db.order.findMany({
     where: {
+      status: "PAID",
+      dueAt: { gt: now },
       saleId: { not: null },
       soldCountedAt: null,
-      status: { in: [...PAID_ORDER_STATUSES] },
-      paidAt: { lte: new Date(deps.clock.now().getTime() - UNCOUNTED_GRACE_MS) },
+      paidAt: { lte: new Date(now.getTime() - UNCOUNTED_GRACE_MS) },
     },
     orderBy: { paidAt: "asc" },
     take: options.batchSize ?? 500,

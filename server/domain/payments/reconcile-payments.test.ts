@@ -160,6 +160,8 @@ describe("countPaidSaleUnits", () => {
       const product = await createProduct(db, { stock: 0 });
       const sale = await createFlashSale(db, { productId: product.id, opensAt: clock.now(), quantity: 2, state: "OPEN" });
       const order = await createOrder(db, { userId: user.id, productId: product.id, saleId: sale.id, status: "PAID", paidAt: clock.now() });
+      // As a payment leaves it: waiting to ship a day later.
+      await db.order.update({ where: { id: order.id }, data: { dueAt: new Date(clock.now().getTime() + 24 * 3_600_000) } });
 
       await expect(countPaidSaleUnits({ db, redis, clock })).resolves.toEqual({ processed: 0 });
       clock.advance(5_000);
