@@ -78,9 +78,12 @@ describe("order Inngest functions", () => {
     expect(mail.text).toContain("11,000원");
   });
 
-  it("refund-payment gives an approved payment back through the provider, once", async () => {
+  it("refund-payment gives a charge owed back through the provider, once", async () => {
     const { order } = await placedOrder({ ageMs: 1_000, paid: true });
     const payment = await db.payment.findFirstOrThrow({ where: { orderId: order.id } });
+    // As a cancel leaves them: the order no longer paid, its charge owed back. A paid order's charge is never refunded.
+    await db.order.update({ where: { id: order.id }, data: { status: "CANCELLED" } });
+    await db.payment.update({ where: { id: payment.id }, data: { status: "REFUND_PENDING" } });
     const event = { name: "shop/payment.refund-requested", data: { orderId: order.id, paymentId: payment.id } };
 
     // Two separate runs (a redelivered event): each engine starts with fresh step state.
@@ -90,5 +93,15 @@ describe("order Inngest functions", () => {
     expect(first.result).toEqual({ refunded: true });
     expect(second.result).toEqual({ refunded: false });
     expect(await db.payment.findUniqueOrThrow({ where: { id: payment.id }, select: { status: true } })).toEqual({ status: "REFUNDED" });
+  });
+
+  it("refund-payment never gives back the charge of an order that is still paid", async () => {
+    const { order } = await placedOrder({ ageMs: 1_000, paid: true });
+    const payment = await db.payment.findFirstOrThrow({ where: { orderId: order.id } });
+
+    const run = await new InngestTestEngine({ function: refundPaymentFunction }).execute({ events: [{ name: "shop/payment.refund-requested", data: { orderId: order.id, paymentId: payment.id } }] });
+
+    expect(run.result).toEqual({ refunded: false });
+    expect(await db.payment.findUniqueOrThrow({ where: { id: payment.id }, select: { status: true } })).toEqual({ status: "APPROVED" });
   });
 });
