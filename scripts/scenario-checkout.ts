@@ -43,6 +43,7 @@ const config = {
 };
 
 const { env } = await import("~/server/env.js");
+const { createApp } = await import("~/server/app.ts");
 const { fixedClock } = await import("~/server/clock.ts");
 const { createPrismaClient } = await import("~/server/db.ts");
 const { redis } = await import("~/server/redis.ts");
@@ -127,7 +128,7 @@ try {
     // Time passes (injected clock): the latest deadline of this round, then the real expiry operation.
     const deadlines = winners.map((winner) => winner.order!.paymentDueAt.getTime());
     if (deadlines.length > 0) clock.set(Math.max(...deadlines));
-    const expiry = await dueOperations["expire-unpaid-orders"]({ db, redis, clock, dispatch: async () => {} });
+    const expiry = await dueOperations["expire-unpaid-orders"]({ ...createApp({ db, redis, clock }), dispatch: async () => {} });
     totals.expired += expiry.processed;
     console.log(`  placed ${winners.length}, abandoned ${abandoned}, declined ${declined}, paid ${paid}, expired ${expiry.processed}`);
 

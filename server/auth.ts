@@ -2,7 +2,7 @@ import { headers } from "next/headers";
 import NextAuth, { AuthError, CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 
-import { db } from "~/server/db.ts";
+import { appDeps } from "~/server/app.ts";
 import { isSessionActive, revokeSession, sessionLifetimeClock } from "~/server/domain/accounts/session-state.ts";
 import { RATE_LIMITED_CODE_PREFIX } from "~/server/auth-codes.ts";
 import { authenticatePassword } from "~/server/domain/auth/authenticate-password.ts";
@@ -10,7 +10,6 @@ import { credentialsInput } from "~/server/domain/auth/verify-credentials.ts";
 import { env } from "~/server/env.js";
 import { clientIpFromHeaders } from "~/server/http/client-ip.ts";
 import { logger } from "~/server/logger.ts";
-import { redis } from "~/server/redis.ts";
 import { sessionFromCookieHeader } from "~/server/session.ts";
 
 /** The `code` of a failed credentials sign-in: the login form (and /login?error=…&code=…) turns it into copy. */
@@ -49,7 +48,8 @@ declare module "next-auth/jwt" {
   }
 }
 
-const sessionDeps = { db, redis, clock: sessionLifetimeClock };
+/** Session lifetimes run on the real clock (sessionLifetimeClock), whatever clock the app uses for business time. */
+const sessionDeps = () => ({ ...appDeps(), clock: sessionLifetimeClock });
 
 export const authConfig = {
   // maxAge is the idle lifetime: every session read (the proxy runs on each page) re-issues the JWT with a fresh
@@ -65,7 +65,7 @@ export const authConfig = {
         const parsed = credentialsInput.safeParse(raw);
         if (!parsed.success) return null;
 
-        const result = await authenticatePassword({ db, redis }, { ...parsed.data, ip: clientIpFromHeaders(request.headers) });
+        const result = await authenticatePassword(appDeps(), { ...parsed.data, ip: clientIpFromHeaders(request.headers) });
         if (result.ok) return { id: result.user.id, role: result.user.role, sessionVersion: result.user.sessionVersion };
         if (result.reason === "RATE_LIMITED") throw new LoginRateLimited(result.retryAfterS);
         if (result.reason === "UNVERIFIED") throw new UnverifiedEmail();
@@ -89,7 +89,7 @@ export const authConfig = {
         return token;
       }
       if (!token.sub || typeof token.sid !== "string" || typeof token.sv !== "number" || typeof token.authAt !== "number") return null;
-      const isActive = await isSessionActive(sessionDeps, { userId: token.sub, sessionId: token.sid, sessionVersion: token.sv, authAt: token.authAt });
+      const isActive = await isSessionActive(sessionDeps(), { userId: token.sub, sessionId: token.sid, sessionVersion: token.sv, authAt: token.authAt });
       return isActive ? token : null;
     },
     session({ session, token }) {
@@ -102,7 +102,7 @@ export const authConfig = {
     async signOut(message) {
       const token = "token" in message ? message.token : null;
       if (!token?.sub || typeof token.sid !== "string" || typeof token.authAt !== "number") return;
-      await revokeSession(sessionDeps, { userId: token.sub, sessionId: token.sid, authAt: token.authAt });
+      await revokeSession(sessionDeps(), { userId: token.sub, sessionId: token.sid, authAt: token.authAt });
     },
   },
   // Auth.js logs whole error objects by default; ours go through the structured logger, and a wrong password is not
@@ -128,7 +128,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(authConfig);
 export async function logOut(options: { redirectTo: string }) {
   const session = await sessionFromCookieHeader((await headers()).get("cookie"));
   if (session?.sessionId && session.authAt !== undefined) {
-    await revokeSession(sessionDeps, { userId: session.id, sessionId: session.sessionId, authAt: session.authAt });
+    await revokeSession(sessionDeps(), { userId: session.id, sessionId: session.sessionId, authAt: session.authAt });
   }
   await signOut({ redirectTo: options.redirectTo });
 }

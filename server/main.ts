@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import next from "next";
 
 import { SERVICE_UNAVAILABLE_RETRY_AFTER_S } from "~/server/api/errors.ts";
-import { defaultDeps } from "~/server/api/trpc.ts";
+import { appDeps } from "~/server/app.ts";
 import { checkHealth } from "~/server/domain/system/check-health.ts";
 import { env } from "~/server/env.js";
 import { stampClientIp } from "~/server/http/client-ip.ts";
@@ -23,7 +23,7 @@ const isDev = env.NODE_ENV !== "production";
 const nextApp = next({ dev: isDev, dir: new URL("..", import.meta.url).pathname, hostname: "localhost", port: env.PORT });
 const handleNext = nextApp.getRequestHandler();
 const handleTrpc = createTrpcNodeHandler();
-const dependencyGate = createDependencyGate({ check: async () => (await checkHealth(defaultDeps)).ok });
+const dependencyGate = createDependencyGate({ check: async () => (await checkHealth(appDeps())).ok });
 // Static assets never touch MySQL or Redis; everything else is a page or route that may.
 const isStaticAsset = (url: string) => url.startsWith("/_next/") || url.startsWith("/images/") || url === "/favicon.ico";
 

@@ -2,8 +2,7 @@ import "server-only";
 
 import { headers } from "next/headers";
 
-import { db } from "~/server/db.ts";
-import { redis } from "~/server/redis.ts";
+import { appDeps } from "~/server/app.ts";
 import { resolveSession, type SessionUser } from "~/server/session.ts";
 
 export { clientIpFromHeaders } from "~/server/http/client-ip.ts";
@@ -14,5 +13,5 @@ export { clientIpFromHeaders } from "~/server/http/client-ip.ts";
  */
 export async function sessionUserFromAuth(requestHeaders?: Headers): Promise<SessionUser | null> {
   const cookieHeader = (requestHeaders ?? (await headers())).get("cookie");
-  return resolveSession({ db, redis }, cookieHeader);
+  return resolveSession(appDeps(), cookieHeader);
 }

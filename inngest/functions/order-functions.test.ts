@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { expireUnpaidOrder } from "~/inngest/functions/expire-unpaid-order.ts";
 import { refundPaymentFunction } from "~/inngest/functions/refund-payment.ts";
 import { sendOrderEmailFunction } from "~/inngest/functions/send-order-email.ts";
+import { createApp } from "~/server/app.ts";
 import { fixedClock } from "~/server/clock.ts";
 import { db } from "~/server/db.ts";
 import { payOrder } from "~/server/domain/orders/pay-order.ts";
@@ -28,7 +29,7 @@ describe("order Inngest functions", () => {
     const address = await createAddress(db, user.id);
     const product = await createProduct(db, { stock: 3, price: 11_000 });
     productIds.push(product.id);
-    const deps = { db, redis, clock: fixedClock(Date.now() - options.ageMs) };
+    const deps = createApp({ db, redis, clock: fixedClock(Date.now() - options.ageMs) });
     const order = await placeOrder(deps, { userId: user.id, source: { type: "product", productId: product.id, quantity: 1 }, addressId: address.id, idempotencyKey: newIdempotencyKey() });
     if (options.paid) await payOrder(deps, { userId: user.id, orderId: order.id, paymentKey: newPaymentKey(), amount: order.totalAmount });
     return { user, product, order };

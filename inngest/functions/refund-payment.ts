@@ -1,7 +1,6 @@
 import { inngest } from "~/inngest/client.ts";
 import { paymentRefundRequested } from "~/inngest/events.ts";
-import { appClock } from "~/server/app-clock.ts";
-import { db } from "~/server/db.ts";
+import { appDeps } from "~/server/app.ts";
 import { refundPayment } from "~/server/domain/payments/refund-payment.ts";
 
 /**
@@ -10,5 +9,5 @@ import { refundPayment } from "~/server/domain/payments/refund-payment.ts";
  */
 export const refundPaymentFunction = inngest.createFunction(
   { id: "refund-payment", triggers: [paymentRefundRequested], retries: 10 },
-  async ({ event, step }) => step.run("refund through the provider", () => refundPayment({ db, clock: appClock }, { paymentId: event.data.paymentId })),
+  async ({ event, step }) => step.run("refund through the provider", () => refundPayment(appDeps(), { paymentId: event.data.paymentId })),
 );

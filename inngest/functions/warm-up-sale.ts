@@ -3,7 +3,6 @@ import { saleOpened } from "~/inngest/events.ts";
 import { notifySaleSubscribers } from "~/server/domain/sales/notify-subscribers.ts";
 import { reconcileSale } from "~/server/domain/sales/reconcile-sale.ts";
 import { defaultDueWorkDeps } from "~/server/due-work/runner.ts";
-import { sendEmail } from "~/server/email.ts";
 
 /**
  * When a sale opens: make sure Redis holds its state (rebuilt from MySQL if it is missing), then mail everyone who
@@ -15,7 +14,7 @@ export const warmUpSale = inngest.createFunction(
   async ({ event, step }) => {
     const deps = defaultDueWorkDeps();
     const reconciliation = await step.run("load and reconcile the sale's Redis state", () => reconcileSale(deps, event.data.saleId));
-    const notified = await step.run("mail the notify-me subscribers", () => notifySaleSubscribers({ db: deps.db, sendEmail }, event.data.saleId));
+    const notified = await step.run("mail the notify-me subscribers", () => notifySaleSubscribers(deps, event.data.saleId));
     return { saleId: event.data.saleId, drift: reconciliation.drift, notified: notified.processed };
   },
 );

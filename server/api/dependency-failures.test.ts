@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isDependencyFailure, SERVICE_UNAVAILABLE_MESSAGE, SERVICE_UNAVAILABLE_RETRY_AFTER_S } from "~/server/api/errors.ts";
 import { createCaller } from "~/server/api/root.ts";
 import { createInnerContext, type Deps } from "~/server/api/trpc.ts";
+import { createApp } from "~/server/app.ts";
 import { systemClock } from "~/server/clock.ts";
 import { createPrismaClient, db } from "~/server/db.ts";
 import { env } from "~/server/env.js";
@@ -72,7 +73,7 @@ async function expectServiceUnavailable(response: Response) {
 
 describe("a database pool run dry", () => {
   const pool = createPrismaClient(env.DATABASE_URL, POOL_SIZE, { acquireTimeoutMs: ACQUIRE_TIMEOUT_MS });
-  const deps: Deps = { db: pool, redis, clock: systemClock };
+  const deps: Deps = createApp({ db: pool, redis, clock: systemClock });
   let server: Awaited<ReturnType<typeof startTestServer>>;
   const userIds: string[] = [];
 

@@ -2,6 +2,8 @@ import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { SERVICE_UNAVAILABLE_MESSAGE } from "~/server/api/errors.ts";
+import { createApp } from "~/server/app.ts";
+import type { AppDeps } from "~/server/deps.ts";
 import { systemClock } from "~/server/clock.ts";
 import { createPrismaClient } from "~/server/db.ts";
 import { checkHealth } from "~/server/domain/system/check-health.ts";
@@ -31,7 +33,7 @@ describe("MySQL or Redis down at request time", () => {
   let redisProxy: Awaited<ReturnType<typeof startTcpProxy>>;
   let server: Awaited<ReturnType<typeof startTestServer>>;
   let client: ReturnType<typeof createTestClient>;
-  let deps: Parameters<typeof startTestServer>[0] & {};
+  let deps: { deps: AppDeps };
 
   beforeAll(async () => {
     mysqlProxy = await startTcpProxy({ host: databaseUrl.hostname, port: Number(databaseUrl.port || 3306) });
@@ -40,11 +42,11 @@ describe("MySQL or Redis down at request time", () => {
     proxiedDatabaseUrl.hostname = "127.0.0.1";
     proxiedDatabaseUrl.port = String(mysqlProxy.port);
     deps = {
-      deps: {
+      deps: createApp({
         db: createPrismaClient(proxiedDatabaseUrl.toString(), 4),
         redis: new Redis(createTcpRequester(`redis://127.0.0.1:${redisProxy.port}`)),
         clock: systemClock,
-      },
+      }),
     };
     server = await startTestServer(deps);
     client = createTestClient(server.url);
@@ -52,7 +54,7 @@ describe("MySQL or Redis down at request time", () => {
 
   afterAll(async () => {
     await server.close();
-    await deps.deps?.db.$disconnect();
+    await deps.deps.db.$disconnect();
     await mysqlProxy.down().catch(() => {});
     await redisProxy.down().catch(() => {});
   });
@@ -75,7 +77,7 @@ describe("MySQL or Redis down at request time", () => {
   });
 
   it("reports Redis down in health and the page gate closes, then both recover", async () => {
-    const gate = createDependencyGate({ check: async () => (await checkHealth(deps.deps!)).ok, cacheMs: 0 });
+    const gate = createDependencyGate({ check: async () => (await checkHealth(deps.deps)).ok, cacheMs: 0 });
     expect(await gate.isHealthy()).toBe(true);
 
     await redisProxy.down();

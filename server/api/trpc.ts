@@ -4,25 +4,19 @@
  * handler (serverless hosting), and server components through createCaller.
  */
 import { initTRPC, TRPCError } from "@trpc/server";
-import type { Redis } from "@upstash/redis";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
 
 import { toTRPCError } from "~/server/api/errors.ts";
-import { appClock } from "~/server/app-clock.ts";
-import type { Clock } from "~/server/clock.ts";
-import { db, type Db } from "~/server/db.ts";
+import { appDeps } from "~/server/app.ts";
+import type { AppDeps } from "~/server/deps.ts";
 import { isDomainError } from "~/server/domain/errors.ts";
 import { env } from "~/server/env.js";
-import type { PaymentGateway } from "~/server/payments/types.ts";
-import { redis } from "~/server/redis.ts";
 import type { SessionUser } from "~/server/session.ts";
 
 // ── 1. Context ──────────────────────────────────────────────────────────────────────────────────────────────────
-/** payments is optional so tests that build Deps by hand keep compiling; domain code falls back to the default gateway. */
-export type Deps = { db: Db; redis: Redis; clock: Clock; payments?: PaymentGateway };
-
-export const defaultDeps: Deps = { db, redis, clock: appClock };
+/** What procedures hand to the domain: the composition root's dependencies (server/app.ts). */
+export type Deps = AppDeps;
 
 export type ContextInput = {
   session: SessionUser | null;
@@ -43,7 +37,7 @@ export function createInnerContext(input: ContextInput) {
     ip: input.ip,
     origin: input.origin,
     host: input.host,
-    deps: input.deps ?? defaultDeps,
+    deps: input.deps ?? appDeps(),
     appendResponseHeader: input.appendResponseHeader ?? null,
   };
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 
+import { createApp } from "~/server/app.ts";
 import { fixedClock } from "~/server/clock.ts";
 import { createPrismaClient } from "~/server/db.ts";
 import { createLocalDispatcher } from "~/server/domain/due-work/local-event-handlers.ts";
@@ -38,9 +39,7 @@ describe("in-process due-work runner", () => {
     const sale = await db.sale.create({ data: { productId: product.id, salePrice: 1_000, quantity: 3, opensAt } });
     const consumed: unknown[] = [];
     const deps = {
-      db,
-      redis,
-      clock: fixedClock(opensAt),
+      ...createApp({ db, redis, clock: fixedClock(opensAt) }),
       dispatch: createLocalDispatcher({ "shop/sale.opened": async (message) => void consumed.push(message.payload) }),
     };
 

@@ -1,21 +1,19 @@
 import { inngest } from "~/inngest/client.ts";
-import { appClock } from "~/server/app-clock.ts";
-import { db } from "~/server/db.ts";
+import { appDeps } from "~/server/app.ts";
 import { createInngestDispatcher } from "~/server/domain/due-work/inngest-dispatcher.ts";
 import { createLocalDispatcher } from "~/server/domain/due-work/local-event-handlers.ts";
 import { dueOperationNames, dueOperations, type DueWorkDeps } from "~/server/domain/due-work/due-operations.ts";
 import { env, workflowMode } from "~/server/env.js";
 import { orderEventHandlers } from "~/server/domain/orders/order-event-handlers.ts";
 import { saleEventHandlers } from "~/server/domain/sales/event-handlers.ts";
-import { sendEmail } from "~/server/email.ts";
 import { logger } from "~/server/logger.ts";
-import { redis } from "~/server/redis.ts";
 import { redisKey } from "~/server/redis-keys.ts";
 
+/** The app's dependencies (server/app.ts) with the dispatcher this deployment's workflow mode calls for. */
 export function defaultDueWorkDeps(): DueWorkDeps {
-  const base = { db, redis, clock: appClock, sendEmail };
-  const dispatch = workflowMode() === "in-process" ? createLocalDispatcher({ ...saleEventHandlers(base), ...orderEventHandlers(base) }) : createInngestDispatcher(inngest);
-  return { db, redis, clock: appClock, dispatch };
+  const deps = appDeps();
+  const dispatch = workflowMode() === "in-process" ? createLocalDispatcher({ ...saleEventHandlers(deps), ...orderEventHandlers(deps) }) : createInngestDispatcher(inngest);
+  return { ...deps, dispatch };
 }
 
 /**

@@ -5,7 +5,8 @@ import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 
 import { toTRPCError } from "~/server/api/errors.ts";
 import { appRouter } from "~/server/api/root.ts";
-import { createInnerContext, defaultDeps, type Deps } from "~/server/api/trpc.ts";
+import { createInnerContext, type Deps } from "~/server/api/trpc.ts";
+import { appDeps } from "~/server/app.ts";
 import { clientIp } from "~/server/http/client-ip.ts";
 import { retryAfterHeaders } from "~/server/http/retry-after.ts";
 import { payloadTooLarge, readBodyWithin, TRPC_MAX_BODY_BYTES, trpcErrorJson } from "~/server/http/trpc-body.ts";
@@ -47,7 +48,7 @@ export function createTrpcNodeHandler(options: { deps?: Deps; clientIp?: (req: I
     basePath: TRPC_BASE_PATH,
     maxBodySize: TRPC_MAX_BODY_BYTES,
     async createContext({ req, res }) {
-      const deps = options.deps ?? defaultDeps;
+      const deps = options.deps ?? appDeps();
       let session;
       try {
         // Decoded (cached) and checked against revocation (never cached): a logged-out token fails on its next call.

@@ -15,16 +15,3 @@ export function createPaymentGateway(options: { baseUrl: string; secretKey?: str
     breaker: options.breaker ?? DEFAULT_BREAKER,
   });
 }
-
-// One gateway (and so one circuit breaker) per process, shared by the Node server and Next's bundles.
-const globalForPayments = globalThis as unknown as { flashmartPaymentGateway?: PaymentGateway };
-
-export function defaultPaymentGateway(): PaymentGateway {
-  globalForPayments.flashmartPaymentGateway ??= createPaymentGateway({ baseUrl: env.PAYMENT_PROVIDER_URL });
-  return globalForPayments.flashmartPaymentGateway;
-}
-
-/** Domain functions take an optional gateway in their deps (tests inject one); everything else uses the default. */
-export function resolvePaymentGateway(deps: { payments?: PaymentGateway }) {
-  return deps.payments ?? defaultPaymentGateway();
-}

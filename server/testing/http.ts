@@ -7,6 +7,7 @@ import superjson from "superjson";
 
 import type { AppRouter } from "~/server/api/root.ts";
 import type { Deps } from "~/server/api/trpc.ts";
+import { createApp } from "~/server/app.ts";
 import { env } from "~/server/env.js";
 import { createTrpcNodeHandler } from "~/server/http/trpc-node-handler.ts";
 
@@ -18,10 +19,13 @@ export function uniqueTestIp() {
   return `2001:db8::${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}`;
 }
 
-/** The same Node tRPC handler the app serves, on a random port, optionally with injected deps (clock, db). */
-export async function startTestServer(options: { deps?: Deps } = {}) {
+/**
+ * The same Node tRPC handler the app serves, on a random port. Injected parts (clock, db, payments …) are completed
+ * by the composition root, so a test names only what it replaces.
+ */
+export async function startTestServer(options: { deps?: Partial<Deps> } = {}) {
   const handler = createTrpcNodeHandler({
-    deps: options.deps,
+    deps: options.deps ? createApp(options.deps) : undefined,
     clientIp: (req) => {
       const testIp = req.headers[TEST_CLIENT_IP_HEADER];
       return typeof testIp === "string" ? testIp : (req.socket.remoteAddress ?? "unknown");

@@ -4,8 +4,7 @@ import Link from "next/link";
 import { VerifyForm } from "~/app/(auth)/verify/verify-form.tsx";
 import { FormMessage } from "~/app/_components/form.tsx";
 import { accountKo } from "~/app/_i18n/account.ts";
-import { appClock } from "~/server/app-clock.ts";
-import { db } from "~/server/db.ts";
+import { appDeps } from "~/server/app.ts";
 import { verifyEmailLink, verifyEmailLinkInput } from "~/server/domain/accounts/verify-email.ts";
 import { isDomainError } from "~/server/domain/errors.ts";
 
@@ -24,7 +23,7 @@ async function verifyFromLink(token: string): Promise<{ ok: true; wasAlreadyVeri
   const parsed = verifyEmailLinkInput.safeParse({ token });
   if (!parsed.success) return { ok: false, message: "인증 링크가 올바르지 않습니다. 새 인증번호를 받아 주세요." };
   try {
-    const result = await verifyEmailLink({ db, clock: appClock }, parsed.data);
+    const result = await verifyEmailLink(appDeps(), parsed.data);
     return { ok: true, wasAlreadyVerified: result.wasAlreadyVerified };
   } catch (error) {
     if (isDomainError(error)) return { ok: false, message: error.message };

@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 
 import { ko } from "~/app/_i18n/ko.ts";
 import { formatSeoulDateTime } from "~/app/_lib/format.ts";
-import { db } from "~/server/db.ts";
+import { appDeps } from "~/server/app.ts";
 import { isDevMailboxEnabled } from "~/server/dev-mailbox.ts";
 import { listMailbox, listMailboxInput } from "~/server/domain/email/list-mailbox.ts";
 
@@ -21,7 +21,7 @@ export default async function MailboxPage({ searchParams }: MailboxPageProps) {
   const parsed = listMailboxInput.safeParse({ to: Array.isArray(rawTo) ? rawTo[0] : rawTo, limit: LIST_LIMIT });
   // An unusable filter (blank, too long) just shows everything.
   const input = parsed.success ? parsed.data : { limit: LIST_LIMIT };
-  const messages = await listMailbox({ db }, input);
+  const messages = await listMailbox(appDeps(), input);
 
   return (
     <>

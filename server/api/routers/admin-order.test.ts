@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { defaultDeps } from "~/server/api/trpc.ts";
+import { appDeps } from "~/server/app.ts";
 import { db } from "~/server/db.ts";
 import type { PaymentGateway } from "~/server/payments/types.ts";
 import { trpcErrorOf } from "~/server/testing/api-test.ts";
@@ -26,7 +26,7 @@ describe("adminOrder", () => {
   let productId: number;
 
   beforeAll(async () => {
-    server = await startTestServer({ deps: { ...defaultDeps, payments: refundingGateway } });
+    server = await startTestServer({ deps: { ...appDeps(), payments: refundingGateway } });
     const adminUser = await createUser(db, { role: "ADMIN" });
     adminId = adminUser.id;
     admin = createTestClient(server.url, { cookie: await sessionCookieFor(adminUser) });

@@ -2,7 +2,7 @@
 // cannot disturb other test files) and injects a gateway with short timings into the test server.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import { defaultDeps } from "~/server/api/trpc.ts";
+import { appDeps } from "~/server/app.ts";
 import { fixedClock } from "~/server/clock.ts";
 import { db } from "~/server/db.ts";
 import { createPaymentSandbox } from "~/server/payment-sandbox/server.ts";
@@ -37,7 +37,7 @@ describe("paying through a faulty provider", () => {
 
   async function startServerWith(payments: PaymentGateway) {
     await server?.close();
-    server = await startTestServer({ deps: { ...defaultDeps, clock, payments } });
+    server = await startTestServer({ deps: { ...appDeps(), clock, payments } });
     const user = await createUser(db);
     userIds.push(user.id);
     addressId = (await createAddress(db, user.id)).id;

@@ -3,7 +3,7 @@
 // provider is a private sandbox, so its counts are this file's own.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import { defaultDeps } from "~/server/api/trpc.ts";
+import { appDeps } from "~/server/app.ts";
 import { fixedClock } from "~/server/clock.ts";
 import { createPrismaClient, db } from "~/server/db.ts";
 import { issuePurchaseToken } from "~/server/domain/sales/purchase-token.ts";
@@ -62,7 +62,7 @@ describe("the payment ledger under a burst and under faults", () => {
   beforeAll(async () => {
     const sandboxUrl = await sandbox.listen(0);
     gateway = createPaymentGateway({ baseUrl: sandboxUrl });
-    server = await startTestServer({ deps: { ...defaultDeps, clock, payments: gateway } });
+    server = await startTestServer({ deps: { ...appDeps(), clock, payments: gateway } });
   });
 
   beforeEach(() => sandbox.reset());
@@ -71,7 +71,7 @@ describe("the payment ledger under a burst and under faults", () => {
     await server.close();
     await sandbox.close();
     await deleteUsersWithOrders(db, userIds);
-    for (const saleId of saleIds) await deleteSaleCompletely(defaultDeps, saleId);
+    for (const saleId of saleIds) await deleteSaleCompletely(appDeps(), saleId);
   });
 
   it(`${WINNERS} winners of one sale pay in the same instant: every one PAID with one charge, the counter exact, no error`, async () => {
@@ -89,7 +89,7 @@ describe("the payment ledger under a burst and under faults", () => {
     expect(sandbox.stats()).toMatchObject({ approved: WINNERS, cancelled: 0, capturedAmount: WINNERS * PRICE, refundedAmount: 0 });
     expect(await db.sale.findUniqueOrThrow({ where: { id: saleId }, select: { soldCount: true, state: true } })).toEqual({ soldCount: WINNERS, state: "SOLD_OUT" });
     expect(await db.order.count({ where: { saleId, soldCountedAt: null } })).toBe(0);
-    expect((await reconcileSale({ ...defaultDeps, clock }, saleId, { repair: false })).drift).toBe(0);
+    expect((await reconcileSale({ ...appDeps(), clock }, saleId, { repair: false })).drift).toBe(0);
   });
 
   it("a confirm whose answer was lost is remembered (PENDING), and the retry with the same key finds the charge instead of charging again", async () => {
@@ -102,7 +102,7 @@ describe("the payment ledger under a burst and under faults", () => {
         throw new PaymentUnavailableError("timeout", "결제 서버 응답이 늦습니다.");
       },
     };
-    const lossyServer = await startTestServer({ deps: { ...defaultDeps, clock, payments: lossy } });
+    const lossyServer = await startTestServer({ deps: { ...appDeps(), clock, payments: lossy } });
     try {
       const [winner] = await saleWithWinners(1, lossyServer.url);
       const paymentKey = newPaymentKey();
@@ -137,7 +137,7 @@ describe("the payment ledger under a burst and under faults", () => {
         return answer;
       },
     };
-    const cutServer = await startTestServer({ deps: { ...defaultDeps, db: proxiedDb, clock, payments: cutting } });
+    const cutServer = await startTestServer({ deps: { ...appDeps(), db: proxiedDb, clock, payments: cutting } });
     try {
       const [winner] = await saleWithWinners(1);
       const buyer = createTestClient(cutServer.url, { cookie: await sessionCookieFor({ id: winner!.userId, role: "USER" }) });
@@ -195,7 +195,7 @@ describe("the payment ledger under a burst and under faults", () => {
         return answer;
       },
     };
-    const lossyServer = await startTestServer({ deps: { ...defaultDeps, clock, payments: lossy } });
+    const lossyServer = await startTestServer({ deps: { ...appDeps(), clock, payments: lossy } });
     try {
       const [winner] = await saleWithWinners(1, lossyServer.url);
       const key = newPaymentKey();

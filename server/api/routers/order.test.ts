@@ -3,7 +3,7 @@ import type { inferRouterInputs } from "@trpc/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import type { AppRouter } from "~/server/api/root.ts";
-import { defaultDeps } from "~/server/api/trpc.ts";
+import { appDeps } from "~/server/app.ts";
 import { fixedClock } from "~/server/clock.ts";
 import { db } from "~/server/db.ts";
 import { advanceOrder } from "~/server/domain/orders/advance-deliveries.ts";
@@ -60,7 +60,7 @@ describe("order router over HTTP", () => {
   }
 
   beforeAll(async () => {
-    server = await startTestServer({ deps: { ...defaultDeps, clock } });
+    server = await startTestServer({ deps: { ...appDeps(), clock } });
     categoryId = (await createCategory(db)).id;
   });
 
@@ -329,7 +329,7 @@ describe("order router over HTTP", () => {
       expect((await errorOf(other.client.order.cancel.mutate({ id: order.id }))).data?.code).toBe("NOT_FOUND");
 
       const late = fixedClock(order.paymentDueAt);
-      const lateServer = await startTestServer({ deps: { ...defaultDeps, clock: late } });
+      const lateServer = await startTestServer({ deps: { ...appDeps(), clock: late } });
       try {
         const lateClient = createTestClient(lateServer.url, { cookie: await sessionCookieFor(user) });
         const error = await errorOf(lateClient.order.pay.mutate({ orderId: order.id, paymentKey: newPaymentKey(), amount: 5_000 }));
@@ -371,7 +371,7 @@ describe("order router over HTTP", () => {
 
     beforeAll(async () => {
       const sandboxUrl = await sandbox.listen(0);
-      saleServer = await startTestServer({ deps: { ...defaultDeps, clock, payments: createPaymentGateway({ baseUrl: sandboxUrl }) } });
+      saleServer = await startTestServer({ deps: { ...appDeps(), clock, payments: createPaymentGateway({ baseUrl: sandboxUrl }) } });
       const saleProduct = await product({ price: 80_000, stock: 0 });
       saleId = (await createFlashSale(db, { productId: saleProduct.id, opensAt: clock.now(), quantity: 20, salePrice: 39_000 })).id;
     });
@@ -382,7 +382,7 @@ describe("order router over HTTP", () => {
       await saleServer.close();
       await sandbox.close();
       await deleteUsersWithOrders(db, saleUserIds);
-      await deleteSaleCompletely(defaultDeps, saleId);
+      await deleteSaleCompletely(appDeps(), saleId);
     });
 
     it("refuses to pay without an address and charges nothing", async () => {
@@ -466,7 +466,7 @@ describe("order router over HTTP", () => {
           clock.set(paymentDueAt.getTime() - 1);
           await Promise.allSettled([
             buyer.client.order.pay.mutate({ orderId: order.id, paymentKey: newPaymentKey(), amount: 39_000, addressId: address.id }),
-            expireUnpaidOrders({ ...defaultDeps, clock: fixedClock(paymentDueAt.getTime() + 1) }),
+            expireUnpaidOrders({ ...appDeps(), clock: fixedClock(paymentDueAt.getTime() + 1) }),
           ]);
 
           const { status } = await db.order.findUniqueOrThrow({ where: { id: order.id }, select: { status: true } });
@@ -483,7 +483,7 @@ describe("order router over HTTP", () => {
       // approved charge is cancelled at once. Either way nothing is charged for a unit that went back.
       const sale = await db.sale.findUniqueOrThrow({ where: { id: saleId }, select: { soldCount: true } });
       expect(sale.soldCount).toBe(await db.order.count({ where: { saleId, status: "PAID" } }));
-      const reconciliation = await reconcileSale(defaultDeps, saleId, { repair: false });
+      const reconciliation = await reconcileSale(appDeps(), saleId, { repair: false });
       expect(reconciliation.drift).toBe(0);
       expect(reconciliation.isInvariantHeld).toBe(true);
     });

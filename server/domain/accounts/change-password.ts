@@ -1,10 +1,8 @@
-import type { Redis } from "@upstash/redis";
 import type { z } from "zod";
 
-import type { Clock } from "~/server/clock.ts";
 import { decryptPii } from "~/server/crypto/pii.ts";
 import { hashPassword, verifyPassword } from "~/server/crypto/password.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { changePasswordFields, isPasswordEqualToEmail, PASSWORD_EQUALS_EMAIL_MESSAGE } from "~/server/domain/accounts/account-fields.ts";
 import { bumpSessionVersion, publishSessionVersion } from "~/server/domain/accounts/session-state.ts";
 import { DomainError } from "~/server/domain/errors.ts";
@@ -17,7 +15,7 @@ export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
  * every session issued before (a thief's included) ends. Returns the new version: the caller re-issues its own
  * session with it, which is how only the OTHER sessions die.
  */
-export async function changePassword(deps: { db: Db; redis: Redis; clock: Clock }, input: ChangePasswordInput & { userId: string }) {
+export async function changePassword(deps: DepsOf<"db" | "redis" | "clock">, input: ChangePasswordInput & { userId: string }) {
   const user = await deps.db.user.findUnique({ where: { id: input.userId }, select: { passwordHash: true, emailEnc: true, role: true } });
   if (!user) throw new DomainError("NOT_FOUND", "회원 정보를 찾을 수 없습니다.");
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { addressFields } from "~/server/domain/accounts/account-fields.ts";
 import { lockUserAddresses, MAX_ADDRESSES } from "~/server/domain/accounts/addresses.ts";
 import { addressSelect, encryptAddressFields, toAddressDto } from "~/server/domain/accounts/select.ts";
@@ -10,7 +10,7 @@ export const createAddressInput = addressFields.extend({ isDefault: z.boolean().
 export type CreateAddressInput = z.input<typeof createAddressInput>;
 
 /** Adds an address; the first one, or one marked default, becomes the only default. */
-export async function createAddress(deps: { db: Db }, input: z.output<typeof createAddressInput> & { userId: string }) {
+export async function createAddress(deps: DepsOf<"db">, input: z.output<typeof createAddressInput> & { userId: string }) {
   const { userId, isDefault, ...fields } = input;
   const row = await deps.db.$transaction(async (tx) => {
     await lockUserAddresses(tx, userId);

@@ -1,10 +1,10 @@
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { lockUserAddresses } from "~/server/domain/accounts/addresses.ts";
 import { ADDRESS_NOT_FOUND, type AddressIdInput } from "~/server/domain/accounts/get-address.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 
 /** Deletes one of the user's own addresses. Deleting the default promotes the newest remaining one. */
-export async function deleteAddress(deps: { db: Db }, input: AddressIdInput & { userId: string }) {
+export async function deleteAddress(deps: DepsOf<"db">, input: AddressIdInput & { userId: string }) {
   await deps.db.$transaction(async (tx) => {
     await lockUserAddresses(tx, input.userId);
     const address = await tx.address.findFirst({ where: { id: input.id, userId: input.userId }, select: { id: true, isDefault: true } });

@@ -1,8 +1,6 @@
 import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
-import { sendEmail as defaultSendEmail, type EmailSender } from "~/server/email.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { verificationCodeEmail } from "~/server/emails/templates.ts";
 import { env } from "~/server/env.js";
 import { logger } from "~/server/logger.ts";
@@ -56,7 +54,7 @@ export function newVerificationSecrets(userId: string, now: Date) {
   };
 }
 
-export type VerificationMailDeps = { db: Db; clock: Clock; sendEmail?: EmailSender };
+export type VerificationMailDeps = DepsOf<"db" | "clock" | "sendEmail">;
 
 /**
  * Sends the code and one-click link. Runs after the transaction that stored the hashes has committed; a failed
@@ -67,7 +65,7 @@ export async function sendVerificationMail(deps: VerificationMailDeps, input: { 
   verifyUrl.searchParams.set("token", input.linkToken);
   const message = verificationCodeEmail({ name: input.name, code: input.code, verifyUrl: verifyUrl.toString(), expiresInMinutes: VERIFICATION_TTL_MS / 60_000 });
   try {
-    await (deps.sendEmail ?? defaultSendEmail)({ db: deps.db }, { ...message, to: input.to, isSensitive: true });
+    await deps.sendEmail({ db: deps.db }, { ...message, to: input.to, isSensitive: true });
     return true;
   } catch (error) {
     logger.error({ err: error, userId: input.userId }, "verification email failed");

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { addressSelect, toAddressDto } from "~/server/domain/accounts/select.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 
@@ -13,7 +13,7 @@ export const ADDRESS_NOT_FOUND = "배송지를 찾을 수 없습니다.";
  * One of the user's own addresses (checkout copies it into the order). Another user's id is NOT_FOUND, exactly like an
  * id that does not exist.
  */
-export async function getAddress(deps: { db: Db }, input: AddressIdInput & { userId: string }) {
+export async function getAddress(deps: DepsOf<"db">, input: AddressIdInput & { userId: string }) {
   const row = await deps.db.address.findFirst({ where: { id: input.id, userId: input.userId }, select: addressSelect });
   if (!row) throw new DomainError("NOT_FOUND", ADDRESS_NOT_FOUND);
   return toAddressDto(row);

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
+import { createApp } from "~/server/app.ts";
 import { env } from "~/server/env.js";
 import { decryptPii, emailBlindIndex, encryptPii } from "~/server/crypto/pii.ts";
 import { db } from "~/server/db.ts";
@@ -39,7 +40,7 @@ describe("personal data at rest", () => {
     vi.spyOn(process.stdout, "write").mockImplementation(capture);
     for (const method of ["log", "info", "warn", "error", "debug"] as const) vi.spyOn(console, method).mockImplementation((...args) => void logged.push(args.map(String).join(" ")));
 
-    await signUp({ db, clock: systemClock }, person);
+    await signUp(createApp({ db, clock: systemClock }), person);
     userId = (await db.user.findUniqueOrThrow({ where: { emailIndex: emailBlindIndex(person.email) }, select: { id: true } })).id;
   });
 

@@ -1,5 +1,4 @@
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { purgeExpiredRevocations } from "~/server/domain/accounts/session-state.ts";
 
 /** Unverified accounts are kept this long for a late "resend code", then removed with their personal data. */
@@ -12,7 +11,7 @@ const BATCH = 500;
  * Due work: deletes what has no reason to exist any more — revocations of sessions that expired anyway, old
  * verification rows, and accounts never verified within the retention window. Idempotent (deletes by age only).
  */
-export async function purgeExpiredAccountData(deps: { db: Db; clock: Clock }) {
+export async function purgeExpiredAccountData(deps: DepsOf<"db" | "clock">) {
   const now = deps.clock.now();
   const revocations = await purgeExpiredRevocations(deps);
   const verifications = await deps.db.emailVerification.deleteMany({ where: { expiresAt: { lte: new Date(now.getTime() - VERIFICATION_RETENTION_MS) } } });

@@ -1,5 +1,5 @@
 import { decryptPii, encryptPii, piiKeyIdOf, type PiiKeyring } from "~/server/crypto/pii.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 
 /**
  * Every column that holds encrypted personal data. Key rotation must cover all of them, so a new encrypted column
@@ -29,7 +29,7 @@ function staleCondition(table: EncryptedTable, activeKeyId: string) {
 }
 
 /** How many rows per table still hold a value under a key other than the active one (0 everywhere = old keys removable). */
-export async function countStalePii(deps: { db: Db }, keyring: PiiKeyring) {
+export async function countStalePii(deps: DepsOf<"db">, keyring: PiiKeyring) {
   const counts = {} as Record<EncryptedTable, number>;
   for (const table of Object.keys(ENCRYPTED_COLUMNS) as EncryptedTable[]) {
     const condition = staleCondition(table, keyring.activeKeyId);
@@ -45,7 +45,7 @@ export async function countStalePii(deps: { db: Db }, keyring: PiiKeyring) {
  * under the active key) is never overwritten; such rows count as skipped and need nothing more. Safe to re-run.
  * Values are decrypted only in memory and never logged.
  */
-export async function rotatePiiKeys(deps: { db: Db }, options: { keyring: PiiKeyring; batchSize?: number; onBatch?: (table: EncryptedTable, rewritten: number) => void }) {
+export async function rotatePiiKeys(deps: DepsOf<"db">, options: { keyring: PiiKeyring; batchSize?: number; onBatch?: (table: EncryptedTable, rewritten: number) => void }) {
   const batchSize = options.batchSize ?? 200;
   const report = {} as RotationReport;
 

@@ -1,10 +1,10 @@
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { lockUserAddresses } from "~/server/domain/accounts/addresses.ts";
 import { ADDRESS_NOT_FOUND, type AddressIdInput } from "~/server/domain/accounts/get-address.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 
 /** Makes one of the user's own addresses the default and every other one not, in one transaction under the user lock. */
-export async function setDefaultAddress(deps: { db: Db }, input: AddressIdInput & { userId: string }) {
+export async function setDefaultAddress(deps: DepsOf<"db">, input: AddressIdInput & { userId: string }) {
   await deps.db.$transaction(async (tx) => {
     await lockUserAddresses(tx, input.userId);
     const address = await tx.address.findFirst({ where: { id: input.id, userId: input.userId }, select: { id: true } });

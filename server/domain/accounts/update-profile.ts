@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import { encryptPii } from "~/server/crypto/pii.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { profileFields } from "~/server/domain/accounts/account-fields.ts";
 import { profileSelect, toProfileDto } from "~/server/domain/accounts/select.ts";
 import { DomainError } from "~/server/domain/errors.ts";
@@ -10,7 +10,7 @@ export const updateProfileInput = z.object({ data: profileFields });
 export type UpdateProfileInput = z.infer<typeof updateProfileInput>;
 
 /** Name and phone only; the email is the login identity and changes through a verified flow, not here. */
-export async function updateProfile(deps: { db: Db }, input: UpdateProfileInput & { userId: string }) {
+export async function updateProfile(deps: DepsOf<"db">, input: UpdateProfileInput & { userId: string }) {
   const updated = await deps.db.user.updateMany({
     where: { id: input.userId },
     data: { nameEnc: encryptPii(input.data.name), phoneEnc: encryptPii(input.data.phone) },

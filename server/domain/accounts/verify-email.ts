@@ -1,8 +1,7 @@
 import { z } from "zod";
 
-import type { Clock } from "~/server/clock.ts";
 import { emailBlindIndex } from "~/server/crypto/pii.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { verificationCodeFields } from "~/server/domain/accounts/account-fields.ts";
 import { hashLinkToken, hashVerificationCode, isSameDigest, VERIFICATION_MAX_ATTEMPTS } from "~/server/domain/accounts/email-verification.ts";
 import { DomainError } from "~/server/domain/errors.ts";
@@ -15,7 +14,7 @@ export const verifyEmailLinkInput = z.object({
 });
 export type VerifyEmailLinkInput = z.infer<typeof verifyEmailLinkInput>;
 
-type Deps = { db: Db; clock: Clock };
+type Deps = DepsOf<"db" | "clock">;
 
 /** details.reason lets the UI offer "send a new code" exactly when only a new code can help. */
 export type VerificationFailureReason = "WRONG_CODE" | "EXPIRED" | "TOO_MANY_ATTEMPTS" | "NO_PENDING_CODE";

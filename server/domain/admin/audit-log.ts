@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import type { Prisma } from "~/server/generated/prisma/client.ts";
 
 /** Every audited action. Stored as VARCHAR(64) so new ones need no migration; the list is the vocabulary. */
@@ -61,7 +62,7 @@ export const listAuditLogInput = z.object({
 export type ListAuditLogInput = z.input<typeof listAuditLogInput>;
 
 /** Newest first; id breaks ties so pages never overlap. */
-export async function listAuditLog(deps: { db: Db }, input: z.output<typeof listAuditLogInput>) {
+export async function listAuditLog(deps: DepsOf<"db">, input: z.output<typeof listAuditLogInput>) {
   const where: Prisma.AuditLogWhereInput = {
     ...(input.action ? { action: input.action } : {}),
     ...(input.targetType ? { targetType: input.targetType } : {}),

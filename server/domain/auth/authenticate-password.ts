@@ -1,7 +1,6 @@
-import type { Redis } from "@upstash/redis";
 
 import { emailBlindIndex } from "~/server/crypto/pii.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { accountRateLimits } from "~/server/domain/accounts/rate-limits.ts";
 import { verifyCredentials, type CredentialsInput, type VerifyCredentialsResult } from "~/server/domain/auth/verify-credentials.ts";
 import { consumeRateLimit, resetRateLimit } from "~/server/rate-limit.ts";
@@ -14,7 +13,7 @@ export type AuthenticatePasswordResult = VerifyCredentialsResult | { ok: false; 
  * refills the account's bucket, so it counts failures since the last success.
  */
 export async function authenticatePassword(
-  deps: { db: Db; redis: Redis },
+  deps: DepsOf<"db" | "redis">,
   input: CredentialsInput & { ip: string },
 ): Promise<AuthenticatePasswordResult> {
   const accountId = emailBlindIndex(input.email);

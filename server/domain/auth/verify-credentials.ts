@@ -2,7 +2,7 @@ import { z } from "zod";
 
 import { emailBlindIndex } from "~/server/crypto/pii.ts";
 import { verifyAgainstDummyHash, verifyPassword } from "~/server/crypto/password.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 
 export const credentialsInput = z.object({
   email: z.email().max(254),
@@ -19,7 +19,7 @@ export type VerifyCredentialsResult =
  * Email + password check. Unknown email and wrong password take the same time (a dummy argon2 verify) and give the
  * same answer; "unverified" is only revealed to someone who knows the password.
  */
-export async function verifyCredentials(deps: { db: Db }, input: CredentialsInput): Promise<VerifyCredentialsResult> {
+export async function verifyCredentials(deps: DepsOf<"db">, input: CredentialsInput): Promise<VerifyCredentialsResult> {
   const user = await deps.db.user.findUnique({
     where: { emailIndex: emailBlindIndex(input.email) },
     select: { id: true, role: true, passwordHash: true, emailVerifiedAt: true, sessionVersion: true },

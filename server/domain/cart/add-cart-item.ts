@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { assertCanAddToCart, cartQuantityField, maxCartQuantity, quantityLimitError } from "~/server/domain/cart/cart-rules.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { productIdField } from "~/server/domain/products/product-id.ts";
@@ -18,7 +19,7 @@ const MAX_ATTEMPTS = 5;
  * lands whole or is refused. Stock is read without a lock on purpose: a cart is not a reservation, and checkout
  * checks stock again atomically.
  */
-export async function addCartItem(deps: { db: Db }, input: AddCartItemInput & { userId: string }) {
+export async function addCartItem(deps: DepsOf<"db">, input: AddCartItemInput & { userId: string }) {
   const { db } = deps;
   const { userId, productId, quantity } = input;
 

@@ -1,4 +1,4 @@
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { cartLineIssue, maxCartQuantity } from "~/server/domain/cart/cart-rules.ts";
 import { cartLineSelect } from "~/server/domain/cart/select.ts";
 
@@ -7,7 +7,7 @@ import { cartLineSelect } from "~/server/domain/cart/select.ts";
  * cannot be bought as it stands carries an `issue` and counts toward no total, even when ticked: the selected total
  * is what checkout would charge for the ticked lines.
  */
-export async function getCart(deps: { db: Db }, input: { userId: string }) {
+export async function getCart(deps: DepsOf<"db">, input: { userId: string }) {
   const rows = await deps.db.cartItem.findMany({
     where: { userId: input.userId },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -41,6 +41,6 @@ export async function getCart(deps: { db: Db }, input: { userId: string }) {
 }
 
 /** Number of lines, for the header badge: one indexed COUNT on the (userId, productId) key. */
-export async function countCartItems(deps: { db: Db }, input: { userId: string }) {
+export async function countCartItems(deps: DepsOf<"db">, input: { userId: string }) {
   return { count: await deps.db.cartItem.count({ where: { userId: input.userId } }) };
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { cartItemIdField } from "~/server/domain/cart/cart-rules.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 
@@ -11,7 +11,7 @@ export const setAllCartItemsSelectedInput = z.object({ isSelected: z.boolean() }
 export type SetAllCartItemsSelectedInput = z.infer<typeof setAllCartItemsSelectedInput>;
 
 /** Ticks or unticks one line for checkout. Selection is stored so it survives reloads and other devices. */
-export async function setCartItemSelected(deps: { db: Db }, input: SetCartItemSelectedInput & { userId: string }) {
+export async function setCartItemSelected(deps: DepsOf<"db">, input: SetCartItemSelectedInput & { userId: string }) {
   const updated = await deps.db.cartItem.updateMany({
     where: { id: input.id, userId: input.userId },
     data: { isSelected: input.isSelected },
@@ -21,7 +21,7 @@ export async function setCartItemSelected(deps: { db: Db }, input: SetCartItemSe
 }
 
 /** "Select all": every line of the shopper's cart at once. */
-export async function setAllCartItemsSelected(deps: { db: Db }, input: SetAllCartItemsSelectedInput & { userId: string }) {
+export async function setAllCartItemsSelected(deps: DepsOf<"db">, input: SetAllCartItemsSelectedInput & { userId: string }) {
   const updated = await deps.db.cartItem.updateMany({ where: { userId: input.userId }, data: { isSelected: input.isSelected } });
   return { count: updated.count, isSelected: input.isSelected };
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { assertCanAddToCart, cartItemIdField, cartQuantityField, maxCartQuantity, quantityLimitError } from "~/server/domain/cart/cart-rules.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 
@@ -13,7 +13,7 @@ const notFound = () => new DomainError("NOT_FOUND", "장바구니 상품을 찾�
  * Sets a line to an exact quantity. Setting (not adding) is idempotent, so a repeated or concurrent request cannot
  * compound. Someone else's line answers exactly like a missing one.
  */
-export async function updateCartItemQuantity(deps: { db: Db }, input: UpdateCartItemQuantityInput & { userId: string }) {
+export async function updateCartItemQuantity(deps: DepsOf<"db">, input: UpdateCartItemQuantityInput & { userId: string }) {
   const line = await deps.db.cartItem.findFirst({
     where: { id: input.id, userId: input.userId },
     select: { product: { select: { status: true, stock: true } } },

@@ -1,7 +1,5 @@
-import type { Redis } from "@upstash/redis";
-
-import { systemClock, type Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import { systemClock } from "~/server/clock.ts";
+import type { AppDeps } from "~/server/deps.ts";
 import { purgeExpiredAccountData } from "~/server/domain/accounts/purge-expired-account-data.ts";
 import { snapshotSaleTimelines } from "~/server/domain/admin/sales/snapshot-sale-timelines.ts";
 import { advanceOrderDeliveries } from "~/server/domain/orders/advance-deliveries.ts";
@@ -13,7 +11,8 @@ import { reconcilePayments } from "~/server/domain/payments/reconcile-payments.t
 import { openDueSales } from "~/server/domain/sales/open-due-sales.ts";
 import { reconcileLiveSales } from "~/server/domain/sales/reconcile-sale.ts";
 
-export type DueWorkDeps = { db: Db; redis: Redis; clock: Clock; dispatch: OutboxDispatcher };
+/** The app's dependencies plus where outbox events go (Inngest or the local handlers). */
+export type DueWorkDeps = AppDeps & { dispatch: OutboxDispatcher };
 
 /**
  * Every piece of time-driven work, as an idempotent operation over deadlines stored in MySQL. Inngest crons (and

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { mailboxRowSelect } from "~/server/domain/email/list-mailbox.ts";
 import type { Prisma } from "~/server/generated/prisma/client.ts";
@@ -16,7 +16,7 @@ const mailboxMessageSelect = {
 } satisfies Prisma.EmailMessageSelect;
 
 /** One recorded email with both bodies, for the development mailbox's detail view. */
-export async function getMailboxMessage(deps: { db: Db }, input: GetMailboxMessageInput) {
+export async function getMailboxMessage(deps: DepsOf<"db">, input: GetMailboxMessageInput) {
   const message = await deps.db.emailMessage.findUnique({ where: { id: input.id }, select: mailboxMessageSelect });
   if (!message) throw new DomainError("NOT_FOUND", "메일을 찾을 수 없습니다.");
   return message;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import type { Prisma } from "~/server/generated/prisma/client.ts";
 
 export const mailboxRowSelect = {
@@ -20,7 +20,7 @@ export const listMailboxInput = z.object({
 export type ListMailboxInput = z.input<typeof listMailboxInput>;
 
 /** The local outbox, newest first, for the development mailbox. Bodies are left out: the list never shows them. */
-export async function listMailbox(deps: { db: Db }, input: z.output<typeof listMailboxInput>) {
+export async function listMailbox(deps: DepsOf<"db">, input: z.output<typeof listMailboxInput>) {
   return deps.db.emailMessage.findMany({
     where: input.to ? { toAddress: input.to } : undefined,
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],

@@ -1,11 +1,10 @@
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { ORDER_EVENTS } from "~/server/domain/orders/order-events.ts";
 import { addMs, orderTimings, returnWindowEndsAt } from "~/server/domain/orders/order-timing.ts";
 import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
 import type { OrderStatus } from "~/server/generated/prisma/enums.ts";
 
-type Deps = { db: Db; clock: Clock };
+type Deps = DepsOf<"db" | "clock">;
 
 /**
  * The three timed steps after payment. Each happens at the order's dueAt, and the new status's timestamp is that

@@ -1,8 +1,6 @@
-import type { Redis } from "@upstash/redis";
 import { z } from "zod";
 
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { ORDER_EVENTS } from "~/server/domain/orders/order-events.ts";
 import { refundPaymentSoon, requestRefundOfOrderPayment } from "~/server/domain/payments/refund-payment.ts";
@@ -10,7 +8,6 @@ import { releaseOrderUnits, syncSaleOrderAfterCommit } from "~/server/domain/ord
 import { releasableOrderSelect } from "~/server/domain/orders/select.ts";
 import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
 import type { OrderStatus } from "~/server/generated/prisma/enums.ts";
-import type { PaymentGateway } from "~/server/payments/types.ts";
 
 export const cancelOrderInput = z.object({
   id: z.string().min(1).max(32),
@@ -18,7 +15,7 @@ export const cancelOrderInput = z.object({
 });
 export type CancelOrderInput = z.infer<typeof cancelOrderInput>;
 
-type Deps = { db: Db; redis: Redis; clock: Clock; payments?: PaymentGateway };
+type Deps = DepsOf<"db" | "redis" | "clock" | "payments">;
 
 /** Before shipping the buyer may cancel; afterwards only a return is possible. */
 export const CANCELLABLE_STATUSES: readonly OrderStatus[] = ["PENDING_PAYMENT", "PAID"];

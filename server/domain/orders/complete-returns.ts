@@ -1,15 +1,12 @@
-import type { Redis } from "@upstash/redis";
 
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { ORDER_EVENTS } from "~/server/domain/orders/order-events.ts";
 import { refundPaymentSoon, requestRefundOfOrderPayment } from "~/server/domain/payments/refund-payment.ts";
 import { releaseOrderUnits, syncSaleOrderAfterCommit } from "~/server/domain/orders/release-order-units.ts";
 import { releasableOrderSelect } from "~/server/domain/orders/select.ts";
 import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
-import type { PaymentGateway } from "~/server/payments/types.ts";
 
-type Deps = { db: Db; redis: Redis; clock: Clock; payments?: PaymentGateway };
+type Deps = DepsOf<"db" | "redis" | "clock" | "payments">;
 
 /**
  * RETURN_REQUESTED → RETURNED when the return is due (the item has come back): units return to stock and the

@@ -1,11 +1,9 @@
-import type { Redis } from "@upstash/redis";
 
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { releaseOrderUnits, syncSaleOrderAfterCommit } from "~/server/domain/orders/release-order-units.ts";
 import { releasableOrderSelect } from "~/server/domain/orders/select.ts";
 
-type Deps = { db: Db; redis: Redis; clock: Clock };
+type Deps = DepsOf<"db" | "redis" | "clock">;
 
 /**
  * PENDING_PAYMENT → EXPIRED once the payment deadline has passed, giving the held units back. The compare-and-set

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { listAddresses } from "~/server/domain/accounts/list-addresses.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { checkoutSourceInput, loadRequestedLines, priceRequestedLines } from "~/server/domain/orders/checkout-lines.ts";
@@ -16,7 +16,7 @@ export const SHIPPING_FEE = 0;
  * The order summary before placing it: lines priced on the server right now, each with what would stop it
  * (sold out, not enough stock, over the per-order limit), and the buyer's saved addresses.
  */
-export async function getCheckout(deps: { db: Db }, input: GetCheckoutInput & { userId: string }) {
+export async function getCheckout(deps: DepsOf<"db">, input: GetCheckoutInput & { userId: string }) {
   const requested = await loadRequestedLines(deps.db, input.userId, input.source);
   const lines = requested.length > 0 ? await priceRequestedLines(deps.db, requested) : [];
   if (input.source.type === "product" && lines[0]?.issue === "DISCONTINUED") {

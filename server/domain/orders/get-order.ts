@@ -1,8 +1,7 @@
 import { z } from "zod";
 
-import type { Clock } from "~/server/clock.ts";
 import { decryptPii } from "~/server/crypto/pii.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { CANCELLABLE_STATUSES } from "~/server/domain/orders/cancel-order.ts";
 import { orderDetailSelect } from "~/server/domain/orders/select.ts";
@@ -47,7 +46,7 @@ function shippingAddress(order: OrderRow) {
  * NOT_FOUND, exactly like a missing one. The allowed actions are computed here with the server clock, so the page
  * shows a button only when the matching operation would accept it.
  */
-export async function getOrder(deps: { db: Db; clock: Clock }, input: GetOrderInput & { userId: string }) {
+export async function getOrder(deps: DepsOf<"db" | "clock">, input: GetOrderInput & { userId: string }) {
   const order = await deps.db.order.findFirst({ where: { id: input.id, userId: input.userId }, select: orderDetailSelect });
   if (!order) throw new DomainError("NOT_FOUND", "주문을 찾을 수 없습니다.");
 

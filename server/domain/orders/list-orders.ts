@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { orderSummarySelect } from "~/server/domain/orders/select.ts";
 import { OrderStatus } from "~/server/generated/prisma/enums.ts";
 
@@ -13,7 +13,7 @@ export const listOrdersInput = z.object({
 export type ListOrdersInput = z.input<typeof listOrdersInput>;
 
 /** The caller's orders, newest first (id breaks ties so pages never overlap), optionally one status only. */
-export async function listOrders(deps: { db: Db }, input: z.output<typeof listOrdersInput> & { userId: string }) {
+export async function listOrders(deps: DepsOf<"db">, input: z.output<typeof listOrdersInput> & { userId: string }) {
   const where = { userId: input.userId, ...(input.status ? { status: input.status } : {}) };
   const [items, total] = await Promise.all([
     deps.db.order.findMany({

@@ -1,11 +1,8 @@
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { ORDER_EMAIL_EVENTS, ORDER_EVENTS } from "~/server/domain/orders/order-events.ts";
 import { refundPayment } from "~/server/domain/payments/refund-payment.ts";
 import { sendOrderEmail } from "~/server/domain/orders/send-order-email.ts";
 import type { OutboxMessage } from "~/server/domain/outbox/relay-outbox.ts";
-import type { EmailSender } from "~/server/email.ts";
-import type { PaymentGateway } from "~/server/payments/types.ts";
 
 type Handler = (message: OutboxMessage) => Promise<void>;
 
@@ -13,7 +10,7 @@ type Handler = (message: OutboxMessage) => Promise<void>;
  * In-process consumers of order events, the twins of inngest/functions/send-order-email.ts and refund-payment.ts.
  * Throwing makes the relay retry the event later (e.g. a refund while the provider is down).
  */
-export function orderEventHandlers(deps: { db: Db; clock: Clock; sendEmail: EmailSender; payments?: PaymentGateway }): Record<string, Handler> {
+export function orderEventHandlers(deps: DepsOf<"db" | "clock" | "payments" | "sendEmail">): Record<string, Handler> {
   const handlers: Record<string, Handler> = {
     [ORDER_EVENTS.refundRequested]: async (message) => {
       const { paymentId } = message.payload as { paymentId: number };

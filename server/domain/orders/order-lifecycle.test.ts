@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { createApp } from "~/server/app.ts";
 import { fixedClock, type FixedClock } from "~/server/clock.ts";
 import { createPrismaClient, db, type Db } from "~/server/db.ts";
 import { createLocalDispatcher } from "~/server/domain/due-work/local-event-handlers.ts";
@@ -44,7 +45,7 @@ describe("order lifecycle with an injected clock", () => {
     userIds.push(user.id);
     const address = await createAddress(db, user.id);
     const product = await createProduct(db, { categoryId, stock: options.stock ?? 5, price: options.price ?? 10_000 });
-    const deps = { db, redis, clock };
+    const deps = createApp({ db, redis, clock });
     const order = await placeOrder(deps, {
       userId: user.id,
       source: { type: "product", productId: product.id, quantity: options.quantity ?? 1 },
@@ -207,7 +208,7 @@ describe("order lifecycle with an injected clock", () => {
           items: { create: { productId: product.id, productName: product.name, unitPrice: 5_000, quantity: 1, lineTotal: 5_000 } },
         },
       });
-      const deps = { db, redis, clock };
+      const deps = createApp({ db, redis, clock });
       // A sale order has no address until it is paid: the buyer chooses one of theirs on the pay page.
       const address = await createAddress(db, user.id);
       if (options.paid) await payOrder(deps, { userId: user.id, orderId: order.id, paymentKey: newPaymentKey(), amount: 5_000, addressId: address.id });
@@ -254,8 +255,8 @@ describe("due-work sweeps and the local outbox consumers (private database)", ()
   });
 
   it("runs every step of every order from the sweeps alone, and mails the buyer for each", async () => {
-    const deps = { db: scratchDb, redis, clock };
-    const dispatch = createLocalDispatcher(orderEventHandlers({ db: scratchDb, clock, sendEmail }));
+    const deps = createApp({ db: scratchDb, redis, clock, sendEmail });
+    const dispatch = createLocalDispatcher(orderEventHandlers(deps));
     const user = await createUser(scratchDb);
     const address = await createAddress(scratchDb, user.id);
     const product = await createProduct(scratchDb, { stock: 10, price: 4_000 });
@@ -302,7 +303,7 @@ describe("due-work sweeps and the local outbox consumers (private database)", ()
   });
 
   it("keeps retrying a refund through the outbox while the provider refuses, then refunds once", async () => {
-    const deps = { db: scratchDb, redis, clock };
+    const deps = createApp({ db: scratchDb, redis, clock, sendEmail });
     const user = await createUser(scratchDb);
     const address = await createAddress(scratchDb, user.id);
     const product = await createProduct(scratchDb, { stock: 2, price: 6_000 });
@@ -310,7 +311,7 @@ describe("due-work sweeps and the local outbox consumers (private database)", ()
     await payOrder(deps, { userId: user.id, orderId: order.id, paymentKey: newPaymentKey(), amount: 6_000 });
 
     let isProviderDown = true;
-    const handlers = orderEventHandlers({ db: scratchDb, clock, sendEmail });
+    const handlers = orderEventHandlers(deps);
     const refundHandler = handlers["shop/payment.refund-requested"]!;
     const dispatch = createLocalDispatcher({
       ...handlers,

@@ -1,8 +1,7 @@
-import type { Redis } from "@upstash/redis";
 import { z } from "zod";
 
-import type { Clock } from "~/server/clock.ts";
 import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { addressIdInput, hasAddressSnapshot, loadAddressSnapshot, type AddressSnapshot } from "~/server/domain/orders/address-snapshot.ts";
 import { applyCapturedCharge, refundUnusableCharge } from "~/server/domain/payments/apply-captured-charge.ts";
@@ -10,7 +9,6 @@ import { admitPayment, discardUnsentAttempt, findLedgerRow, isPaidOrderStatus, m
 import type { Prisma } from "~/server/generated/prisma/client.ts";
 import type { PaymentStatus } from "~/server/generated/prisma/enums.ts";
 import { logger } from "~/server/logger.ts";
-import { resolvePaymentGateway } from "~/server/payments/gateway.ts";
 import { PaymentProtocolError, PaymentUnavailableError, type ConfirmPaymentResult, type PaymentGateway } from "~/server/payments/types.ts";
 
 export const payOrderInput = z.object({
@@ -27,7 +25,7 @@ export const payOrderInput = z.object({
 });
 export type PayOrderInput = z.infer<typeof payOrderInput>;
 
-type Deps = { db: Db; redis: Redis; clock: Clock; payments?: PaymentGateway };
+type Deps = DepsOf<"db" | "redis" | "clock" | "payments">;
 
 const payableOrderSelect = {
   id: true,
@@ -68,7 +66,7 @@ export function payOrder(deps: Deps, input: PayOrderInput & { userId: string }) 
 }
 
 async function payOrderNow(deps: Deps, input: PayOrderInput & { userId: string }) {
-  const gateway = resolvePaymentGateway(deps);
+  const gateway = deps.payments;
   const order = await deps.db.order.findFirst({ where: { id: input.orderId, userId: input.userId }, select: payableOrderSelect });
   if (!order) throw new DomainError("NOT_FOUND", "주문을 찾을 수 없습니다.");
   const ledgerKey = { provider: gateway.name, paymentKey: input.paymentKey };

@@ -1,5 +1,5 @@
-import type { Redis } from "@upstash/redis";
 
+import type { DepsOf } from "~/server/deps.ts";
 import { recordSaleUnitReturned, syncSaleOrderToRedis, type SaleOrderChange } from "~/server/domain/sales/sale-order-hooks.ts";
 import type { Prisma } from "~/server/generated/prisma/client.ts";
 
@@ -28,7 +28,7 @@ export async function releaseOrderUnits(tx: Tx, order: ReleasableOrder, options:
 
 /** After a sale order's change has committed, tell Redis (best effort: syncSaleOrderToRedis logs and moves on). */
 export async function syncSaleOrderAfterCommit(
-  deps: { redis: Redis },
+  deps: DepsOf<"redis">,
   order: { id: string; saleId: number | null; userId: string },
   change: SaleOrderChange,
 ) {

@@ -1,7 +1,6 @@
 import { z } from "zod";
 
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { addMs, orderTimings } from "~/server/domain/orders/order-timing.ts";
 
@@ -16,7 +15,7 @@ export type RequestReturnInput = z.infer<typeof requestReturnInput>;
  * same instant it would be confirmed, so the guard `dueAt > now` makes return and confirmation mutually exclusive).
  * Stock and refund follow when the return completes (complete-order-returns), RETURN_COMPLETE_AFTER later.
  */
-export async function requestReturn(deps: { db: Db; clock: Clock }, input: RequestReturnInput & { userId: string }) {
+export async function requestReturn(deps: DepsOf<"db" | "clock">, input: RequestReturnInput & { userId: string }) {
   const now = deps.clock.now();
   const order = await deps.db.order.findFirst({ where: { id: input.id, userId: input.userId }, select: { id: true, status: true, dueAt: true } });
   if (!order) throw new DomainError("NOT_FOUND", "주문을 찾을 수 없습니다.");

@@ -1,8 +1,7 @@
 import { decryptPii } from "~/server/crypto/pii.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import type { OrderEmailKind } from "~/server/domain/orders/order-events.ts";
 import { returnWindowEndsAt } from "~/server/domain/orders/order-timing.ts";
-import type { EmailSender } from "~/server/email.ts";
 import {
   orderCancelledEmail,
   orderDeliveredEmail,
@@ -13,7 +12,7 @@ import {
 } from "~/server/emails/templates.ts";
 import { env } from "~/server/env.js";
 
-type Deps = { db: Db; sendEmail: EmailSender };
+type Deps = DepsOf<"db" | "sendEmail">;
 
 /**
  * Sends the buyer the mail for one lifecycle event. Called by the outbox consumer (local handler or Inngest

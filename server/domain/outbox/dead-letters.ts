@@ -1,7 +1,6 @@
 import { z } from "zod";
 
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { recordAudit } from "~/server/domain/admin/audit-log.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { payloadIds } from "~/server/domain/outbox/payload-ids.ts";
@@ -32,7 +31,7 @@ function previewError(lastError: string | null) {
  * Outbox events the relay gave up on, newest death first, for the admin system page. The payload itself never
  * leaves the server: only its ids (payloadIds) do.
  */
-export async function listDeadLetters(deps: { db: Db }, input: z.output<typeof listDeadLettersInput>) {
+export async function listDeadLetters(deps: DepsOf<"db">, input: z.output<typeof listDeadLettersInput>) {
   const [rows, total] = await Promise.all([
     deps.db.outboxEvent.findMany({
       where: deadLetterWhere,
@@ -64,7 +63,7 @@ export type ReplayDeadLetterInput = z.infer<typeof replayDeadLetterInput>;
  * lastError is kept: it is the only record of why the event died, and the relay overwrites it on the next failure
  * and clears it on delivery anyway. The audit entry commits with the state change or not at all.
  */
-export async function replayDeadLetter(deps: { db: Db; clock: Clock }, input: ReplayDeadLetterInput & { actorId: string }) {
+export async function replayDeadLetter(deps: DepsOf<"db" | "clock">, input: ReplayDeadLetterInput & { actorId: string }) {
   const now = deps.clock.now();
   return deps.db.$transaction(async (tx) => {
     const event = await tx.outboxEvent.findUnique({

@@ -1,5 +1,6 @@
 import type { Clock } from "~/server/clock.ts";
 import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { payloadIds } from "~/server/domain/outbox/payload-ids.ts";
 import { logger } from "~/server/logger.ts";
 
@@ -113,7 +114,7 @@ function logDeadLetter(event: { id: number; name: string; payload: unknown }, at
  * The dashboard's backlog figures: events still being relayed (`pending`) and dead letters waiting for an admin
  * (`dead`). Counted apart because one is normal lag and the other needs a person.
  */
-export async function countOutboxBacklog(deps: { db: Db }) {
+export async function countOutboxBacklog(deps: DepsOf<"db">) {
   const [pending, dead] = await Promise.all([
     deps.db.outboxEvent.count({ where: { processedAt: null, deadAt: null } }),
     deps.db.outboxEvent.count({ where: { processedAt: null, deadAt: { not: null } } }),

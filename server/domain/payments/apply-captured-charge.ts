@@ -1,7 +1,5 @@
-import type { Redis } from "@upstash/redis";
 
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import type { AddressSnapshot } from "~/server/domain/orders/address-snapshot.ts";
 import { ORDER_EVENTS } from "~/server/domain/orders/order-events.ts";
 import { addMs, orderTimings } from "~/server/domain/orders/order-timing.ts";
@@ -9,9 +7,8 @@ import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
 import { moveAttempt, runPaymentTransaction } from "~/server/domain/payments/ledger.ts";
 import { finishPaidOrder } from "~/server/domain/payments/paid-sale-units.ts";
 import { refundPaymentSoon } from "~/server/domain/payments/refund-payment.ts";
-import type { PaymentGateway } from "~/server/payments/types.ts";
 
-type Deps = { db: Db; redis: Redis; clock: Clock; payments?: PaymentGateway };
+type Deps = DepsOf<"db" | "redis" | "clock" | "payments">;
 
 export const NOT_PAYABLE_REFUND_REASON = "주문 결제 불가로 자동 취소";
 

@@ -1,7 +1,7 @@
 import { bulkhead, isBulkheadRejectedError, type BulkheadPolicy } from "cockatiel";
 
-import type { Clock } from "~/server/clock.ts";
 import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import type { Prisma } from "~/server/generated/prisma/client.ts";
 import type { OrderStatus, PaymentStatus } from "~/server/generated/prisma/enums.ts";
@@ -55,7 +55,7 @@ function isUniqueViolation(error: unknown) {
  * a double click, or a replay of someone else's key): the caller decides what that means, nothing is overwritten.
  */
 export async function openAttempt(
-  deps: { db: Db; clock: Clock },
+  deps: DepsOf<"db" | "clock">,
   attempt: { orderId: string; provider: string; paymentKey: string; amount: number; addressId: number | null },
 ): Promise<{ row: LedgerRow; isNew: boolean }> {
   try {

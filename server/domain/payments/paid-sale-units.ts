@@ -1,7 +1,5 @@
-import type { Redis } from "@upstash/redis";
 
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { ORDER_EVENTS } from "~/server/domain/orders/order-events.ts";
 import { syncSaleOrderAfterCommit } from "~/server/domain/orders/release-order-units.ts";
 import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
@@ -9,9 +7,8 @@ import { PAID_ORDER_STATUSES } from "~/server/domain/payments/ledger.ts";
 import { refundPaymentSoon, requestRefundOfOrderPayment } from "~/server/domain/payments/refund-payment.ts";
 import { countSaleUnitSold } from "~/server/domain/sales/sale-order-hooks.ts";
 import { logger } from "~/server/logger.ts";
-import type { PaymentGateway } from "~/server/payments/types.ts";
 
-type Deps = { db: Db; redis: Redis; clock: Clock; payments?: PaymentGateway };
+type Deps = DepsOf<"db" | "redis" | "clock" | "payments">;
 type PaidOrder = { id: string; userId: string; saleId: number | null };
 
 /** A crash between a payment's commit and its count leaves the unit uncounted this long before the sweep counts it. */

@@ -2,6 +2,7 @@
 // unsettled row) and its own sandbox (its counts are this file's).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
+import { createApp } from "~/server/app.ts";
 import { fixedClock } from "~/server/clock.ts";
 import { createPrismaClient, type Db } from "~/server/db.ts";
 import { expireOrder } from "~/server/domain/orders/expire-unpaid-orders.ts";
@@ -163,10 +164,10 @@ describe("countPaidSaleUnits", () => {
       // As a payment leaves it: waiting to ship a day later.
       await db.order.update({ where: { id: order.id }, data: { dueAt: new Date(clock.now().getTime() + 24 * 3_600_000) } });
 
-      await expect(countPaidSaleUnits({ db, redis, clock })).resolves.toEqual({ processed: 0 });
+      await expect(countPaidSaleUnits(createApp({ db, redis, clock }))).resolves.toEqual({ processed: 0 });
       clock.advance(5_000);
-      await expect(countPaidSaleUnits({ db, redis, clock })).resolves.toEqual({ processed: 1 });
-      await expect(countPaidSaleUnits({ db, redis, clock })).resolves.toEqual({ processed: 0 });
+      await expect(countPaidSaleUnits(createApp({ db, redis, clock }))).resolves.toEqual({ processed: 1 });
+      await expect(countPaidSaleUnits(createApp({ db, redis, clock }))).resolves.toEqual({ processed: 0 });
 
       expect((await db.sale.findUniqueOrThrow({ where: { id: sale.id } })).soldCount).toBe(1);
       expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).soldCountedAt).toEqual(clock.now());

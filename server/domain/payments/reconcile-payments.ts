@@ -1,7 +1,6 @@
-import type { Redis } from "@upstash/redis";
 
-import type { Clock } from "~/server/clock.ts";
 import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { recordAudit, SYSTEM_ACTOR_ID } from "~/server/domain/admin/audit-log.ts";
 import { hasAddressSnapshot, loadAddressSnapshot, type AddressSnapshot } from "~/server/domain/orders/address-snapshot.ts";
 import { applyCapturedCharge, refundUnusableCharge } from "~/server/domain/payments/apply-captured-charge.ts";
@@ -9,10 +8,9 @@ import { moveAttempt } from "~/server/domain/payments/ledger.ts";
 import { refundPayment } from "~/server/domain/payments/refund-payment.ts";
 import type { PaymentStatus } from "~/server/generated/prisma/enums.ts";
 import { logger } from "~/server/logger.ts";
-import { resolvePaymentGateway } from "~/server/payments/gateway.ts";
-import { PaymentUnavailableError, type PaymentGateway } from "~/server/payments/types.ts";
+import { PaymentUnavailableError } from "~/server/payments/types.ts";
 
-type Deps = { db: Db; redis: Redis; clock: Clock; payments?: PaymentGateway };
+type Deps = DepsOf<"db" | "redis" | "clock" | "payments">;
 
 /** The bounds of reconciliation; README's payments section documents them. */
 export const RECONCILIATION = {
@@ -117,7 +115,7 @@ type RowWithOrder = Row & {
 };
 
 async function settlePending(deps: Deps, row: RowWithOrder): Promise<ReconcileResult> {
-  const gateway = resolvePaymentGateway(deps);
+  const gateway = deps.payments;
   const held = await gateway.lookUp(row.paymentKey);
   if (held === null) {
     if (deps.clock.now().getTime() - row.statusAt.getTime() < RECONCILIATION.notCapturedAfterMs) return "unresolved";

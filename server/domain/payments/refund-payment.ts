@@ -1,12 +1,9 @@
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { isPaidOrderStatus, moveAttempt } from "~/server/domain/payments/ledger.ts";
 import type { Prisma } from "~/server/generated/prisma/client.ts";
 import { logger } from "~/server/logger.ts";
-import { resolvePaymentGateway } from "~/server/payments/gateway.ts";
-import type { PaymentGateway } from "~/server/payments/types.ts";
 
-type Deps = { db: Db; clock: Clock; payments?: PaymentGateway };
+type Deps = DepsOf<"db" | "clock" | "payments">;
 
 /**
  * Marks an order's approved charge for refund, in the transaction that moves the order out of its paid statuses
@@ -44,7 +41,7 @@ export async function refundPayment(deps: Deps, input: { paymentId: number }) {
     return { refunded: false };
   }
 
-  const gateway = resolvePaymentGateway(deps);
+  const gateway = deps.payments;
   const reason = payment.failureMessage ?? "구매자 주문 취소/반품";
   const result = await gateway.cancel({ paymentKey: payment.paymentKey, reason, idempotencyKey: `refund-${payment.id}` });
   if (result.outcome === "NOT_FOUND") {

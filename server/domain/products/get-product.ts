@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { productDetailSelect } from "~/server/domain/products/select.ts";
 
@@ -8,7 +8,7 @@ export const getProductInput = z.object({ id: z.number().int().positive().max(2_
 export type GetProductInput = z.infer<typeof getProductInput>;
 
 /** Discontinued products answer exactly like missing ones: their pages are gone. */
-export async function getProduct(deps: { db: Db }, input: GetProductInput) {
+export async function getProduct(deps: DepsOf<"db">, input: GetProductInput) {
   const product = await deps.db.product.findFirst({
     where: { id: input.id, status: { not: "DISCONTINUED" } },
     select: productDetailSelect,

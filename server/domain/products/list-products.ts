@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { MAX_SEARCH_LENGTH, PAGE_SIZES, PRODUCT_SORTS, type ProductSort } from "~/server/domain/products/catalog-options.ts";
 import type { Prisma } from "~/server/generated/prisma/client.ts";
 import type { ProductStatus } from "~/server/generated/prisma/enums.ts";
@@ -42,7 +42,7 @@ export function escapeLikePattern(text: string) {
  * never appear; sold-out ones stay listed (with a badge) so shoppers see what they missed. The name search is a
  * LIKE scan, which is fine for a catalog of hundreds to a few thousand rows; the collation makes it case-insensitive.
  */
-export async function listProducts(deps: { db: Db }, input: z.output<typeof listProductsInput>) {
+export async function listProducts(deps: DepsOf<"db">, input: z.output<typeof listProductsInput>) {
   const where: Prisma.ProductWhereInput = {
     status: { in: LISTED_STATUSES },
     ...(input.category ? { category: { slug: input.category } } : {}),

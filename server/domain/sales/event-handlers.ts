@@ -1,14 +1,11 @@
-import type { Redis } from "@upstash/redis";
 
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import type { OutboxMessage } from "~/server/domain/outbox/relay-outbox.ts";
 import { notifySaleSubscribers } from "~/server/domain/sales/notify-subscribers.ts";
 import { reconcileSale } from "~/server/domain/sales/reconcile-sale.ts";
-import type { EmailSender } from "~/server/email.ts";
 
 /** In-process consumers of sale events (the Inngest functions warm-up-sale and notify-sale-subscribers do the same). */
-export function saleEventHandlers(deps: { db: Db; redis: Redis; clock: Clock; sendEmail: EmailSender }) {
+export function saleEventHandlers(deps: DepsOf<"db" | "redis" | "clock" | "sendEmail">) {
   return {
     "shop/sale.opened": async (message: OutboxMessage) => {
       const { saleId } = message.payload as { saleId: number };

@@ -1,12 +1,11 @@
-import type { Redis } from "@upstash/redis";
 
-import type { Clock } from "~/server/clock.ts";
 import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { readSaleStatus, type SaleLiveStatus } from "~/server/domain/sales/sale-state.ts";
 import { saleSelect } from "~/server/domain/sales/select.ts";
 
-type Deps = { db: Db; redis: Redis; clock: Clock };
+type Deps = DepsOf<"db" | "redis" | "clock">;
 
 export type SalePhase = "UPCOMING" | "OPEN" | "PAUSED" | "SOLD_OUT" | "CLOSED";
 
@@ -28,7 +27,7 @@ export async function getSale(deps: Deps, input: { id: number }) {
 }
 
 /** Sales to show on the storefront: open ones first, then the next upcoming ones. */
-export async function listVisibleSales(deps: { db: Db; clock: Clock }) {
+export async function listVisibleSales(deps: DepsOf<"db" | "clock">) {
   const now = deps.clock.now();
   const sales = await deps.db.sale.findMany({
     where: { state: { in: ["SCHEDULED", "OPEN", "SOLD_OUT", "PAUSED"] }, OR: [{ closesAt: null }, { closesAt: { gt: now } }] },
@@ -76,7 +75,7 @@ function getSaleTimes(db: Db, saleId: number) {
 }
 
 /** The signed-in buyer's relation to a sale: a hold to pay, units bought, and the notify-me subscription. */
-export async function getMySaleState(deps: { db: Db; clock: Clock }, input: { userId: string; saleId: number }) {
+export async function getMySaleState(deps: DepsOf<"db" | "clock">, input: { userId: string; saleId: number }) {
   const now = deps.clock.now();
   const [orders, subscription, sale] = await Promise.all([
     deps.db.order.findMany({
@@ -102,7 +101,7 @@ export async function getMySaleState(deps: { db: Db; clock: Clock }, input: { us
   };
 }
 
-export async function subscribeToSale(deps: { db: Db }, input: { userId: string; saleId: number }) {
+export async function subscribeToSale(deps: DepsOf<"db">, input: { userId: string; saleId: number }) {
   const sale = await deps.db.sale.findUnique({ where: { id: input.saleId }, select: { id: true } });
   if (!sale) throw new DomainError("NOT_FOUND", "세일을 찾을 수 없습니다.");
   await deps.db.saleSubscription.upsert({
@@ -113,7 +112,7 @@ export async function subscribeToSale(deps: { db: Db }, input: { userId: string;
   return { isSubscribed: true };
 }
 
-export async function unsubscribeFromSale(deps: { db: Db }, input: { userId: string; saleId: number }) {
+export async function unsubscribeFromSale(deps: DepsOf<"db">, input: { userId: string; saleId: number }) {
   await deps.db.saleSubscription.deleteMany({ where: { saleId: input.saleId, userId: input.userId } });
   return { isSubscribed: false };
 }

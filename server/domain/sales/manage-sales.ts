@@ -1,14 +1,12 @@
-import type { Redis } from "@upstash/redis";
 import { z } from "zod";
 
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
 import { refreshSaleMeta } from "~/server/domain/sales/sale-state.ts";
 import { saleSelect } from "~/server/domain/sales/select.ts";
 
-type Deps = { db: Db; redis: Redis; clock: Clock };
+type Deps = DepsOf<"db" | "redis" | "clock">;
 
 const saleFields = {
   salePrice: z.number().int().min(100).max(100_000_000),
@@ -133,6 +131,6 @@ export function closeSale(deps: Deps, input: { id: number }) {
   return transitionSale(deps, input.id, ["SCHEDULED", "OPEN", "PAUSED", "SOLD_OUT"], "CLOSED", "이미 종료된 세일입니다.");
 }
 
-export function listSalesForAdmin(deps: { db: Db }) {
+export function listSalesForAdmin(deps: DepsOf<"db">) {
   return deps.db.sale.findMany({ orderBy: [{ opensAt: "desc" }, { id: "desc" }], take: 100, select: saleSelect });
 }

@@ -1,5 +1,4 @@
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
 
 /**
@@ -9,7 +8,7 @@ import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
  * Each transition is a compare-and-set on the state, so concurrent or repeated runs change each sale once and
  * announce it once.
  */
-export async function openDueSales(deps: { db: Db; clock: Clock }) {
+export async function openDueSales(deps: DepsOf<"db" | "clock">) {
   const now = deps.clock.now();
   const due = await deps.db.sale.findMany({
     where: { state: "SCHEDULED", opensAt: { lte: now }, OR: [{ closesAt: null }, { closesAt: { gt: now } }] },

@@ -1,7 +1,5 @@
-import type { Redis } from "@upstash/redis";
 
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { isSessionActive, sessionLifetimeClock } from "~/server/domain/accounts/session-state.ts";
 import type { PurchaseTokenClaims } from "~/server/domain/sales/purchase-token.ts";
 
@@ -21,7 +19,7 @@ const confirmed = new Map<string, { isActive: Promise<boolean>; untilMs: number 
  * Session lifetimes run on sessionLifetimeClock, as for every request; the recheck window runs on the app's clock, so
  * tests move past it without waiting.
  */
-export function isPurchaseSessionActive(deps: { db: Db; redis: Redis; clock: Clock }, claims: Pick<PurchaseTokenClaims, "userId" | "session">): Promise<boolean> {
+export function isPurchaseSessionActive(deps: DepsOf<"db" | "redis" | "clock">, claims: Pick<PurchaseTokenClaims, "userId" | "session">): Promise<boolean> {
   const { sessionId, sessionVersion, authAt } = claims.session;
   const cacheKey = `${sessionId}:${sessionVersion}`;
   const nowMs = deps.clock.now().getTime();

@@ -1,5 +1,5 @@
-import type { Redis } from "@upstash/redis";
 
+import type { DepsOf } from "~/server/deps.ts";
 import { saleKeys, timelineKey } from "~/server/domain/sales/keys.ts";
 
 export type TimelinePoint = { second: number; attempts: number; wins: number; admitted: number };
@@ -8,7 +8,7 @@ export type TimelinePoint = { second: number; attempts: number; wins: number; ad
  * Attempts, wins and waiting-room admissions per second between two instants, from the per-minute hashes the reservation script increments.
  * Seconds without traffic are returned as zeros so charts have a continuous axis. Redis keeps two hours of it.
  */
-export async function readSaleTimeline(deps: { redis: Redis }, input: { saleId: number; fromMs: number; toMs: number }): Promise<TimelinePoint[]> {
+export async function readSaleTimeline(deps: DepsOf<"redis">, input: { saleId: number; fromMs: number; toMs: number }): Promise<TimelinePoint[]> {
   const keys = saleKeys(input.saleId);
   const firstMinute = Math.floor(input.fromMs / 60_000);
   const lastMinute = Math.floor(input.toMs / 60_000);

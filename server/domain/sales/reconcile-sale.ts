@@ -1,14 +1,13 @@
 import type { Redis } from "@upstash/redis";
 
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { saleKeys, saleScriptKeys } from "~/server/domain/sales/keys.ts";
 import { HOLD_GRACE_MS } from "~/server/domain/sales/sale-config.ts";
 import { computeSaleStateFromDb, rebuildSaleState } from "~/server/domain/sales/sale-state.ts";
 import { APPLY_SALE_FIXES_LUA, runSaleScript } from "~/server/domain/sales/scripts.ts";
 import { logger } from "~/server/logger.ts";
 
-type Deps = { db: Db; redis: Redis; clock: Clock };
+type Deps = DepsOf<"db" | "redis" | "clock">;
 
 /**
  * A hold younger than this may be a reservation whose MySQL write is still in flight: it is in Redis but not yet in

@@ -1,5 +1,4 @@
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 
 /**
@@ -7,7 +6,7 @@ import { DomainError } from "~/server/domain/errors.ts";
  * every attempt opens a MySQL transaction and locks the product row with SELECT … FOR UPDATE (the old service also
  * had no per-user limit). Mounted only when ENABLE_BENCH_BASELINE is set.
  */
-export async function reserveUnitBaseline(deps: { db: Db; clock: Clock }, input: { userId: string; saleId: number; idempotencyKey: string }) {
+export async function reserveUnitBaseline(deps: DepsOf<"db" | "clock">, input: { userId: string; saleId: number; idempotencyKey: string }) {
   return deps.db.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<Array<{ productId: number; stock: number; salePrice: number; name: string }>>`
       SELECT p.id AS productId, p.stock AS stock, s.salePrice AS salePrice, p.name AS name

@@ -1,14 +1,12 @@
-import type { Redis } from "@upstash/redis";
 import { z } from "zod";
 
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { saleKeys, saleScriptKeys } from "~/server/domain/sales/keys.ts";
 import { HOLD_GRACE_MS, MAX_OVERDUE_CLEANUP_PER_CALL, saleReserveRateLimit } from "~/server/domain/sales/sale-config.ts";
 import { rebuildSaleState } from "~/server/domain/sales/sale-state.ts";
 import { RELEASE_HOLD_LUA, RESERVE_UNIT_LUA, runSaleScript } from "~/server/domain/sales/scripts.ts";
-import { writeHoldOrder } from "~/server/domain/sales/write-hold-orders.ts";
+import { writeHoldOrder, type HoldOrder } from "~/server/domain/sales/write-hold-orders.ts";
 import { logger } from "~/server/logger.ts";
 
 export const reserveUnitInput = z.object({
@@ -26,7 +24,7 @@ export type ReserveUnitResult =
   | { outcome: "NOT_OPEN"; opensAt: Date }
   | { outcome: "SOLD_OUT" | "LIMIT_REACHED" | "PAUSED" | "CLOSED" | "NOT_ADMITTED" };
 
-type Deps = { db: Db; redis: Redis; clock: Clock };
+type Deps = DepsOf<"db" | "redis" | "clock">;
 
 export const TRY_AGAIN = "접속이 많아 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.";
 
@@ -79,7 +77,7 @@ export async function reserveUnit(
   const outcome = String(reply[0]);
   switch (outcome) {
     case "WON":
-      return persistWinningHold(deps, { ...input, orderId, paymentDueAt: new Date(Number(reply[2])), idempotencyField, keys });
+      return persistWinningHold(deps, { ...input, orderId, paymentDueAt: new Date(Number(reply[2])), createdAt: deps.clock.now(), idempotencyField, keys });
     case "DUPLICATE":
       return confirmRepeatedWin(deps, String(reply[1]), new Date(Number(reply[2])));
     case "NOT_OPEN":
@@ -101,7 +99,7 @@ export async function reserveUnit(
 
 async function persistWinningHold(
   deps: Deps,
-  hold: { userId: string; saleId: number; idempotencyKey: string; orderId: string; paymentDueAt: Date; idempotencyField: string; keys: string[] },
+  hold: HoldOrder & { idempotencyField: string; keys: string[] },
 ): Promise<ReserveUnitResult> {
   try {
     await writeHoldOrder(deps.db, hold);

@@ -1,8 +1,6 @@
-import type { Redis } from "@upstash/redis";
 import { z } from "zod";
 
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { isPurchaseSessionActive } from "~/server/domain/sales/purchase-session.ts";
 import { verifyAdmissionPass, verifyPurchaseToken } from "~/server/domain/sales/purchase-token.ts";
@@ -16,7 +14,7 @@ import { env } from "~/server/env.js";
  * input) whose session must still be active, then one atomic reservation decides. An expired token is a 401 the page
  * answers by fetching a new one.
  */
-export async function reserveWithToken(deps: { db: Db; redis: Redis; clock: Clock }, input: ReserveUnitInput, request: { ip: string }) {
+export async function reserveWithToken(deps: DepsOf<"db" | "redis" | "clock">, input: ReserveUnitInput, request: { ip: string }) {
   const nowMs = deps.clock.now().getTime();
   const buyer = buyerFromToken(input, nowMs);
   // A token outlives a logout by up to PURCHASE_TOKEN_TTL_S; its session is re-checked (at most once a second).
@@ -45,7 +43,7 @@ function buyerFromToken(input: Pick<ReserveUnitInput, "saleId" | "purchaseToken"
   return check.claims;
 }
 
-export function reserveBaselineWithToken(deps: { db: Db; clock: Clock }, input: ReserveUnitInput) {
+export function reserveBaselineWithToken(deps: DepsOf<"db" | "clock">, input: ReserveUnitInput) {
   if (!env.ENABLE_BENCH_BASELINE) throw new DomainError("NOT_FOUND", "찾을 수 없습니다.");
   const buyer = buyerFromToken(input, deps.clock.now().getTime());
   return reserveUnitBaseline(deps, { userId: buyer.userId, saleId: input.saleId, idempotencyKey: input.idempotencyKey });
@@ -54,7 +52,7 @@ export function reserveBaselineWithToken(deps: { db: Db; clock: Clock }, input: 
 export const queueStatusInput = z.object({ saleId: z.number().int().positive().max(2_147_483_647), purchaseToken: z.string().min(1).max(256) });
 
 /** A waiting person's place, identified by their purchase token like the reservation itself. */
-export function getQueueStatusWithToken(deps: { db: Db; redis: Redis; clock: Clock }, input: z.infer<typeof queueStatusInput>) {
+export function getQueueStatusWithToken(deps: DepsOf<"db" | "redis" | "clock">, input: z.infer<typeof queueStatusInput>) {
   const buyer = buyerFromToken({ saleId: input.saleId, purchaseToken: input.purchaseToken }, deps.clock.now().getTime());
   return getQueueStatus(deps, { saleId: input.saleId, userId: buyer.userId });
 }

@@ -1,5 +1,5 @@
-import type { Redis } from "@upstash/redis";
 
+import type { DepsOf } from "~/server/deps.ts";
 import { saleKeys, saleScriptKeys } from "~/server/domain/sales/keys.ts";
 import { MARK_HOLD_PAID_LUA, RELEASE_SALE_ORDER_LUA, runSaleScript } from "~/server/domain/sales/scripts.ts";
 import type { Db } from "~/server/db.ts";
@@ -59,7 +59,7 @@ export type SaleOrderChange = "paid" | "released";
  * buyable, a paid hold becomes sold). Both scripts apply once per order, so calling twice is harmless. Best effort:
  * if Redis is unreachable, the next reconciliation repairs it from MySQL.
  */
-export async function syncSaleOrderToRedis(deps: { redis: Redis }, order: { id: string; saleId: number; userId: string }, change: SaleOrderChange) {
+export async function syncSaleOrderToRedis(deps: DepsOf<"redis">, order: { id: string; saleId: number; userId: string }, change: SaleOrderChange) {
   const script = change === "paid" ? MARK_HOLD_PAID_LUA : RELEASE_SALE_ORDER_LUA;
   try {
     await runSaleScript(deps.redis, script, saleScriptKeys(saleKeys(order.saleId)), [order.id, order.userId]);

@@ -1,20 +1,18 @@
-import type { Redis } from "@upstash/redis";
 
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { saleKeys, saleScriptKeys } from "~/server/domain/sales/keys.ts";
 import { HOLD_GRACE_MS, SALE_KEYS_TTL_AFTER_CLOSE_S, SOLD_ORDER_STATUSES } from "~/server/domain/sales/sale-config.ts";
 import { saleRulesSelect } from "~/server/domain/sales/select.ts";
 import { LOAD_SALE_STATE_LUA, READ_SALE_STATUS_LUA, runSaleScript } from "~/server/domain/sales/scripts.ts";
 
-type Deps = { db: Db; redis: Redis; clock: Clock };
+type Deps = DepsOf<"db" | "redis" | "clock">;
 
 /**
  * What Redis should hold for a sale, computed from MySQL (the source of truth): sold units are paid orders not yet
  * returned, holds are unpaid orders whose deadline (+grace) has not passed. Never "the full quantity again".
  */
-export async function computeSaleStateFromDb(deps: { db: Db; clock: Clock }, saleId: number) {
+export async function computeSaleStateFromDb(deps: DepsOf<"db" | "clock">, saleId: number) {
   const sale = await deps.db.sale.findUnique({
     where: { id: saleId },
     select: saleRulesSelect,

@@ -1,9 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 
-import type { Redis } from "@upstash/redis";
 
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { queueScriptKeys, saleKeys } from "~/server/domain/sales/keys.ts";
 import { issueAdmissionPass } from "~/server/domain/sales/purchase-token.ts";
@@ -14,7 +12,7 @@ import { rebuildSaleState } from "~/server/domain/sales/sale-state.ts";
 import { runSaleScript } from "~/server/domain/sales/scripts.ts";
 import { consumeRateLimit, type RateLimitRule } from "~/server/rate-limit.ts";
 
-type Deps = { db: Db; redis: Redis; clock: Clock };
+type Deps = DepsOf<"db" | "redis" | "clock">;
 
 /** How long an admitted person may take to press "buy" before the place goes to the next person. */
 export const ADMISSION_PASS_TTL_MS = 2 * 60_000;

@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 function holdFor(userId: string): HoldOrder {
-  return { orderId: crypto.randomUUID().replaceAll("-", ""), userId, saleId, idempotencyKey: crypto.randomUUID(), paymentDueAt };
+  return { orderId: crypto.randomUUID().replaceAll("-", ""), userId, saleId, idempotencyKey: crypto.randomUUID(), paymentDueAt, createdAt: new Date(paymentDueAt.getTime() - 600_000) };
 }
 
 describe("writeHoldOrder (group commit of winning holds)", () => {

@@ -4,7 +4,8 @@ import { ORDER_EVENTS, orderPlacedPayload } from "~/server/domain/orders/order-e
 import { Prisma } from "~/server/generated/prisma/client.ts";
 
 /** A hold Redis granted, to be written as its PENDING_PAYMENT order. Ids come from the reservation, not MySQL. */
-export type HoldOrder = { orderId: string; userId: string; saleId: number; idempotencyKey: string; paymentDueAt: Date };
+/** createdAt comes from the app's clock when the unit was won, like the deadline beside it. */
+export type HoldOrder = { orderId: string; userId: string; saleId: number; idempotencyKey: string; paymentDueAt: Date; createdAt: Date };
 
 /** At most this many orders per INSERT … VALUES, and this many batches in flight per database client. */
 const MAX_BATCH_SIZE = 200;
@@ -88,18 +89,17 @@ async function insertHoldOrders(db: Db, holds: HoldOrder[]) {
   const infoBySale = new Map<number, SaleOrderInfo>();
   for (const saleId of new Set(holds.map((hold) => hold.saleId))) infoBySale.set(saleId, await saleOrderInfo(db, saleId));
   const infoOf = (hold: HoldOrder) => infoBySale.get(hold.saleId)!;
-  const now = new Date();
 
   const orders = holds.map(
     (hold) =>
-      Prisma.sql`(${hold.orderId}, ${hold.userId}, ${hold.saleId}, 'PENDING_PAYMENT', ${hold.idempotencyKey}, ${infoOf(hold).salePrice}, ${hold.paymentDueAt}, ${hold.paymentDueAt}, ${now}, ${now})`,
+      Prisma.sql`(${hold.orderId}, ${hold.userId}, ${hold.saleId}, 'PENDING_PAYMENT', ${hold.idempotencyKey}, ${infoOf(hold).salePrice}, ${hold.paymentDueAt}, ${hold.paymentDueAt}, ${hold.createdAt}, ${hold.createdAt})`,
   );
   const lines = holds.map((hold) => {
     const info = infoOf(hold);
     return Prisma.sql`(${hold.orderId}, ${info.productId}, ${info.productName}, ${info.salePrice}, 1, ${info.salePrice})`;
   });
   const events = holds.map(
-    (hold) => Prisma.sql`(${ORDER_EVENTS.placed}, ${JSON.stringify(orderPlacedPayload(hold.orderId, hold.paymentDueAt))}, ${now}, ${now})`,
+    (hold) => Prisma.sql`(${ORDER_EVENTS.placed}, ${JSON.stringify(orderPlacedPayload(hold.orderId, hold.paymentDueAt))}, ${hold.createdAt}, ${hold.createdAt})`,
   );
   await db.$transaction([
     db.$executeRaw`INSERT INTO \`Order\` (id, userId, saleId, status, idempotencyKey, totalAmount, paymentDueAt, dueAt, createdAt, updatedAt) VALUES ${Prisma.join(orders)}`,

@@ -1,6 +1,5 @@
-import type { Redis } from "@upstash/redis";
 
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { workflowMode } from "~/server/env.js";
 
 async function probe(check: () => Promise<unknown>) {
@@ -13,7 +12,7 @@ async function probe(check: () => Promise<unknown>) {
   }
 }
 
-export async function checkHealth(deps: { db: Db; redis: Redis }) {
+export async function checkHealth(deps: DepsOf<"db" | "redis">) {
   const [mysql, redis] = await Promise.all([probe(() => deps.db.$queryRaw`SELECT 1`), probe(() => deps.redis.ping())]);
   return { ok: mysql.ok && redis.ok, mysql, redis, workflowMode: workflowMode() };
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { productIdField } from "~/server/domain/products/product-id.ts";
 
@@ -11,7 +11,7 @@ export type WishlistProductInput = z.infer<typeof wishlistProductInput>;
  * Hearts a product. Idempotent: INSERT IGNORE on the unique (userId, productId), so double clicks and parallel
  * requests leave exactly one row. Sold-out products may be hearted (to watch for a restock); discontinued ones are gone.
  */
-export async function addWishlistItem(deps: { db: Db }, input: WishlistProductInput & { userId: string }) {
+export async function addWishlistItem(deps: DepsOf<"db">, input: WishlistProductInput & { userId: string }) {
   const product = await deps.db.product.findFirst({
     where: { id: input.productId, status: { not: "DISCONTINUED" } },
     select: { id: true },

@@ -1,4 +1,4 @@
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { addCartItem } from "~/server/domain/cart/add-cart-item.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import type { WishlistProductInput } from "~/server/domain/wishlist/add-wishlist-item.ts";
@@ -8,7 +8,7 @@ import type { WishlistProductInput } from "~/server/domain/wishlist/add-wishlist
  * click moves it once: the second request finds nothing to claim. If the cart refuses (sold out, line full), the row
  * is put back and the cart's error is passed on, so a refused move changes nothing.
  */
-export async function moveWishlistItemToCart(deps: { db: Db }, input: WishlistProductInput & { userId: string }) {
+export async function moveWishlistItemToCart(deps: DepsOf<"db">, input: WishlistProductInput & { userId: string }) {
   const { userId, productId } = input;
 
   const notInWishlist = () => new DomainError("NOT_FOUND", "찜 목록에 없는 상품입니다.");

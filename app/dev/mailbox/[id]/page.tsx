@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 
 import { ko } from "~/app/_i18n/ko.ts";
 import { formatSeoulDateTime } from "~/app/_lib/format.ts";
-import { db } from "~/server/db.ts";
+import { appDeps } from "~/server/app.ts";
 import { isDevMailboxEnabled } from "~/server/dev-mailbox.ts";
 import { getMailboxMessage, getMailboxMessageInput } from "~/server/domain/email/get-mailbox-message.ts";
 import { isDomainError } from "~/server/domain/errors.ts";
@@ -20,7 +20,7 @@ export default async function MailboxMessagePage({ params }: MailboxMessagePageP
   const parsed = getMailboxMessageInput.safeParse({ id: /^[1-9]\d{0,9}$/.test(rawId) ? Number(rawId) : NaN });
   if (!parsed.success) notFound();
 
-  const message = await getMailboxMessage({ db }, parsed.data).catch((error: unknown) => {
+  const message = await getMailboxMessage(appDeps(), parsed.data).catch((error: unknown) => {
     if (isDomainError(error) && error.code === "NOT_FOUND") notFound();
     throw error;
   });

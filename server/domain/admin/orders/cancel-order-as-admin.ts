@@ -1,13 +1,10 @@
-import type { Redis } from "@upstash/redis";
 import { z } from "zod";
 
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { recordAudit } from "~/server/domain/admin/audit-log.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { cancelOrder } from "~/server/domain/orders/cancel-order.ts";
 import { logger } from "~/server/logger.ts";
-import type { PaymentGateway } from "~/server/payments/types.ts";
 
 export const cancelOrderAsAdminInput = z.object({
   id: z.string().trim().min(1).max(32),
@@ -15,7 +12,7 @@ export const cancelOrderAsAdminInput = z.object({
 });
 export type CancelOrderAsAdminInput = z.infer<typeof cancelOrderAsAdminInput>;
 
-type Deps = { db: Db; redis: Redis; clock: Clock; payments?: PaymentGateway };
+type Deps = DepsOf<"db" | "redis" | "clock" | "payments">;
 
 /**
  * An admin cancels any buyer's order before it ships, with a reason. The lifecycle is the buyer's own cancel

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import { emailBlindIndex } from "~/server/crypto/pii.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { adminOrderRowSelect } from "~/server/domain/admin/orders/select.ts";
 import type { Prisma } from "~/server/generated/prisma/client.ts";
 import { OrderStatus } from "~/server/generated/prisma/enums.ts";
@@ -25,7 +25,7 @@ export const listAdminOrdersInput = z
 export type ListAdminOrdersInput = z.input<typeof listAdminOrdersInput>;
 
 /** Every buyer's orders for the admin, newest first, filtered by status, sale, date range and buyer. */
-export async function listAdminOrders(deps: { db: Db }, input: z.output<typeof listAdminOrdersInput>) {
+export async function listAdminOrders(deps: DepsOf<"db">, input: z.output<typeof listAdminOrdersInput>) {
   let userIdFromEmail: string | undefined;
   if (input.email) {
     const user = await deps.db.user.findUnique({ where: { emailIndex: emailBlindIndex(input.email) }, select: { id: true } });

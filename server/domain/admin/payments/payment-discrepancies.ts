@@ -1,16 +1,13 @@
-import type { Redis } from "@upstash/redis";
 import { z } from "zod";
 
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { auditEntrySelect } from "~/server/domain/admin/audit-log.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { PAID_ORDER_STATUSES } from "~/server/domain/payments/ledger.ts";
 import { reconcilePayment } from "~/server/domain/payments/reconcile-payments.ts";
 import { Prisma } from "~/server/generated/prisma/client.ts";
-import type { PaymentGateway } from "~/server/payments/types.ts";
 
-type Deps = { db: Db; redis: Redis; clock: Clock; payments?: PaymentGateway };
+type Deps = DepsOf<"db" | "redis" | "clock" | "payments">;
 
 const LIST_LIMIT = 100;
 
@@ -38,7 +35,7 @@ type LedgerMismatchRow = { orderId: string; orderStatus: string; totalAmount: nu
  *   approved charge of an order that is not paid;
  * - what reconciliation (or an admin) did lately, from the audit log.
  */
-export async function listPaymentDiscrepancies(deps: { db: Db }) {
+export async function listPaymentDiscrepancies(deps: DepsOf<"db">) {
   const paidStatuses = Prisma.join(PAID_ORDER_STATUSES);
   const [unsettled, paidMismatches, approvedOfUnpaid, recentActions] = await Promise.all([
     deps.db.payment.findMany({ where: { status: { in: ["PENDING", "REFUND_PENDING"] } }, orderBy: [{ flaggedAt: "desc" }, { statusAt: "asc" }], take: LIST_LIMIT, select: unsettledSelect }),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { PRODUCT_STATUSES } from "~/server/domain/admin/products/product-fields.ts";
 import { adminProductRowSelect } from "~/server/domain/admin/products/select.ts";
 import { escapeLikePattern } from "~/server/domain/products/list-products.ts";
@@ -24,7 +24,7 @@ function searchWhere(query: string | undefined): Prisma.ProductWhereInput {
 }
 
 /** Every product, discontinued ones included, newest first (id breaks ties so pages never overlap). */
-export async function listAdminProducts(deps: { db: Db }, input: z.output<typeof listAdminProductsInput>) {
+export async function listAdminProducts(deps: DepsOf<"db">, input: z.output<typeof listAdminProductsInput>) {
   const where: Prisma.ProductWhereInput = { ...searchWhere(input.query), ...(input.status ? { status: input.status } : {}) };
   const [items, total] = await Promise.all([
     deps.db.product.findMany({

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 
 import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { productFields, productIdInput } from "~/server/domain/admin/products/product-fields.ts";
 import { adminProductSelect } from "~/server/domain/admin/products/select.ts";
 import { DomainError } from "~/server/domain/errors.ts";
@@ -17,13 +18,13 @@ async function assertCategoryExists(db: Db, categoryId: number | undefined) {
   if (!category) throw new DomainError("INVALID_INPUT", "존재하지 않는 카테고리입니다.");
 }
 
-export async function getAdminProduct(deps: { db: Db }, input: z.infer<typeof productIdInput>) {
+export async function getAdminProduct(deps: DepsOf<"db">, input: z.infer<typeof productIdInput>) {
   const product = await deps.db.product.findUnique({ where: { id: input.id }, select: adminProductSelect });
   if (!product) throw new DomainError("NOT_FOUND", "상품을 찾을 수 없습니다.");
   return product;
 }
 
-export async function createProduct(deps: { db: Db }, input: CreateProductInput) {
+export async function createProduct(deps: DepsOf<"db">, input: CreateProductInput) {
   await assertCategoryExists(deps.db, input.categoryId);
   return deps.db.product.create({ data: input, select: adminProductSelect });
 }
@@ -32,7 +33,7 @@ export async function createProduct(deps: { db: Db }, input: CreateProductInput)
  * Edits what the admin changed. Stock is set, not adjusted: the form shows the current figure and the admin types
  * the new one. Orders keep the name and price they were placed with (OrderItem copies them).
  */
-export async function updateProduct(deps: { db: Db }, input: UpdateProductInput) {
+export async function updateProduct(deps: DepsOf<"db">, input: UpdateProductInput) {
   await assertCategoryExists(deps.db, input.data.categoryId);
   const { count } = await deps.db.product.updateMany({ where: { id: input.id }, data: input.data });
   if (count === 0) throw new DomainError("NOT_FOUND", "상품을 찾을 수 없습니다.");
@@ -43,7 +44,7 @@ export async function updateProduct(deps: { db: Db }, input: UpdateProductInput)
  * Takes a product off the shop for good: its page answers 404 and it leaves listings, but rows that reference it
  * (orders, past sales) stay intact. Repeating it is harmless.
  */
-export async function discontinueProduct(deps: { db: Db }, input: z.infer<typeof productIdInput>) {
+export async function discontinueProduct(deps: DepsOf<"db">, input: z.infer<typeof productIdInput>) {
   const { count } = await deps.db.product.updateMany({ where: { id: input.id }, data: { status: "DISCONTINUED" } });
   if (count === 0) throw new DomainError("NOT_FOUND", "상품을 찾을 수 없습니다.");
   return getAdminProduct(deps, { id: input.id });

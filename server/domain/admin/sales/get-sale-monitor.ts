@@ -1,7 +1,5 @@
-import type { Redis } from "@upstash/redis";
 
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { countSaleOrders } from "~/server/domain/admin/sales/count-sale-orders.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { getQueueStats } from "~/server/domain/sales/get-queue-stats.ts";
@@ -11,7 +9,7 @@ import { reconcileSale, type SaleReconciliation } from "~/server/domain/sales/re
 import { readSaleStatus } from "~/server/domain/sales/sale-state.ts";
 import { saleSelect } from "~/server/domain/sales/select.ts";
 
-type Deps = { db: Db; redis: Redis; clock: Clock };
+type Deps = DepsOf<"db" | "redis" | "clock">;
 
 /** How much of the per-second timeline the live charts show. */
 export const MONITOR_WINDOW_MS = 2 * 60_000;

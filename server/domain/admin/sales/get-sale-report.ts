@@ -1,13 +1,11 @@
-import type { Redis } from "@upstash/redis";
 
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { countSaleOrders } from "~/server/domain/admin/sales/count-sale-orders.ts";
 import { REDIS_TIMELINE_RETENTION_MS, snapshotSaleTimeline } from "~/server/domain/admin/sales/snapshot-sale-timelines.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { SOLD_ORDER_STATUSES } from "~/server/domain/sales/sale-config.ts";
 
-type Deps = { db: Db; redis: Redis; clock: Clock };
+type Deps = DepsOf<"db" | "redis" | "clock">;
 
 /** The report's chart never draws more points than this; longer sales are summed into wider buckets. */
 export const REPORT_CHART_MAX_POINTS = 600;

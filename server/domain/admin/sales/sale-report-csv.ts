@@ -1,10 +1,8 @@
-import type { Redis } from "@upstash/redis";
 
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { getSaleReportData } from "~/server/domain/admin/sales/get-sale-report.ts";
 
-type Deps = { db: Db; redis: Redis; clock: Clock };
+type Deps = DepsOf<"db" | "redis" | "clock">;
 
 /** Excel opens a UTF-8 CSV as such (Korean intact) only when it starts with a byte order mark. */
 export const CSV_BOM = "\uFEFF";

@@ -1,11 +1,9 @@
-import type { Redis } from "@upstash/redis";
 
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { readSaleTimeline } from "~/server/domain/sales/read-sale-timeline.ts";
 import { Prisma } from "~/server/generated/prisma/client.ts";
 
-type Deps = { db: Db; redis: Redis; clock: Clock };
+type Deps = DepsOf<"db" | "redis" | "clock">;
 
 /** Redis keeps the per-second timeline this long (PEXPIRE in the reservation script). */
 export const REDIS_TIMELINE_RETENTION_MS = 2 * 3600_000;
@@ -44,7 +42,7 @@ export async function snapshotSaleTimeline(deps: Deps, input: { saleId: number; 
  * Sales whose timeline may still change or is still only in Redis: live ones, and ones that ended within Redis's
  * retention (by their close time or by the moment their state last changed, e.g. an early close).
  */
-export async function listSalesToSnapshot(deps: { db: Db; clock: Clock }) {
+export async function listSalesToSnapshot(deps: DepsOf<"db" | "clock">) {
   const since = new Date(deps.clock.now().getTime() - REDIS_TIMELINE_RETENTION_MS);
   const sales = await deps.db.sale.findMany({
     where: {

@@ -1,15 +1,11 @@
-import type { Redis } from "@upstash/redis";
 
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { countOutboxBacklog } from "~/server/domain/outbox/relay-outbox.ts";
 import { checkHealth } from "~/server/domain/system/check-health.ts";
 import { env } from "~/server/env.js";
 import { recentErrors } from "~/server/logger.ts";
-import { resolvePaymentGateway } from "~/server/payments/gateway.ts";
-import type { PaymentGateway } from "~/server/payments/types.ts";
 
-type Deps = { db: Db; redis: Redis; clock: Clock; payments?: PaymentGateway };
+type Deps = DepsOf<"db" | "redis" | "clock" | "payments">;
 
 async function readOutbox(deps: Deps) {
   try {
@@ -37,7 +33,7 @@ async function readOutbox(deps: Deps) {
  */
 export async function getSystemStatus(deps: Deps) {
   const [health, outbox] = await Promise.all([checkHealth(deps), readOutbox(deps)]);
-  const gateway = resolvePaymentGateway(deps);
+  const gateway = deps.payments;
   return {
     checkedAt: deps.clock.now(),
     ...health,
@@ -49,7 +45,7 @@ export async function getSystemStatus(deps: Deps) {
 }
 
 /** The dashboard's front page: what is live, what needs attention. */
-export async function getAdminOverview(deps: { db: Db; clock: Clock }) {
+export async function getAdminOverview(deps: DepsOf<"db" | "clock">) {
   const now = deps.clock.now();
   const startOfSeoulDay = new Date(Math.floor((now.getTime() + 9 * 3600_000) / 86_400_000) * 86_400_000 - 9 * 3600_000);
   const [salesByState, ordersToday, pendingPayment, users, upcoming, outbox] = await Promise.all([

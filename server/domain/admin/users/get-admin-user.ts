@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import { decryptOptionalPii, decryptPii } from "~/server/crypto/pii.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { auditEntrySelect, recordAudit } from "~/server/domain/admin/audit-log.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 
@@ -13,7 +13,7 @@ export const revealUserPersonalDataInput = adminUserIdInput.extend({
 export type RevealUserPersonalDataInput = z.infer<typeof revealUserPersonalDataInput>;
 
 /** A member without personal data: account facts, recent orders, and who looked at their data and when. */
-export async function getAdminUser(deps: { db: Db }, input: z.infer<typeof adminUserIdInput>) {
+export async function getAdminUser(deps: DepsOf<"db">, input: z.infer<typeof adminUserIdInput>) {
   const user = await deps.db.user.findUnique({
     where: { id: input.id },
     select: {
@@ -42,7 +42,7 @@ export async function getAdminUser(deps: { db: Db }, input: z.infer<typeof admin
  * Decrypts a member's personal data for an admin who asked for it. The audit entry is written first: if it cannot
  * be recorded, nothing is decrypted (no unrecorded views).
  */
-export async function revealUserPersonalData(deps: { db: Db }, input: RevealUserPersonalDataInput & { actorId: string }) {
+export async function revealUserPersonalData(deps: DepsOf<"db">, input: RevealUserPersonalDataInput & { actorId: string }) {
   const user = await deps.db.user.findUnique({
     where: { id: input.id },
     select: {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import { emailBlindIndex } from "~/server/crypto/pii.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import type { Prisma } from "~/server/generated/prisma/client.ts";
 
 export const ADMIN_USER_PAGE_SIZE = 20;
@@ -15,7 +15,7 @@ export const listAdminUsersInput = z.object({
 export type ListAdminUsersInput = z.input<typeof listAdminUsersInput>;
 
 /** Members for the admin, newest first: ids, roles and dates only. Personal data is on the audited detail page. */
-export async function listAdminUsers(deps: { db: Db }, input: z.output<typeof listAdminUsersInput>) {
+export async function listAdminUsers(deps: DepsOf<"db">, input: z.output<typeof listAdminUsersInput>) {
   const where: Prisma.UserWhereInput = {
     ...(input.role ? { role: input.role } : {}),
     ...(input.email ? { emailIndex: emailBlindIndex(input.email) } : {}),

@@ -1,0 +1,22 @@
+import type { Redis } from "@upstash/redis";
+
+import type { Clock } from "~/server/clock.ts";
+import type { Db } from "~/server/db.ts";
+import type { EmailSender } from "~/server/email.ts";
+import type { PaymentGateway } from "~/server/payments/types.ts";
+
+/**
+ * Everything the app's code depends on, built once by the composition root (server/app.ts) and handed down: routers
+ * get it from the tRPC context, due work and Inngest functions from appDeps(), tests from createApp() with their own
+ * parts. Domain functions declare the slice they use (`DepsOf<"db" | "clock">`), never a singleton.
+ */
+export type AppDeps = {
+  db: Db;
+  redis: Redis;
+  /** The one clock: every domain timestamp and deadline comparison reads it. */
+  clock: Clock;
+  payments: PaymentGateway;
+  sendEmail: EmailSender;
+};
+
+export type DepsOf<Key extends keyof AppDeps> = Pick<AppDeps, Key>;
