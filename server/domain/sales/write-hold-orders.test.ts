@@ -7,6 +7,8 @@ import { createFlashSale, createUsers } from "~/server/testing/factories.ts";
 import { deleteSaleCompletely } from "~/server/testing/sales.ts";
 
 const paymentDueAt = new Date("2031-07-01T03:10:00.000Z");
+/** When the holds were won, on the app's clock: the orders' createdAt and their events' availableAt. */
+const wonAt = new Date("2031-07-01T03:00:00.000Z");
 let saleId: number;
 
 beforeAll(async () => {
@@ -20,7 +22,7 @@ afterAll(async () => {
 });
 
 function holdFor(userId: string): HoldOrder {
-  return { orderId: crypto.randomUUID().replaceAll("-", ""), userId, saleId, idempotencyKey: crypto.randomUUID(), paymentDueAt, createdAt: new Date(paymentDueAt.getTime() - 600_000) };
+  return { orderId: crypto.randomUUID().replaceAll("-", ""), userId, saleId, idempotencyKey: crypto.randomUUID(), paymentDueAt, createdAt: wonAt };
 }
 
 describe("writeHoldOrder (group commit of winning holds)", () => {
@@ -38,12 +40,12 @@ describe("writeHoldOrder (group commit of winning holds)", () => {
     const orders = await db.order.findMany({ where: { id: { in: holds.map((hold) => hold.orderId) } }, select: { id: true, status: true, totalAmount: true, dueAt: true, createdAt: true, updatedAt: true, items: { select: { unitPrice: true, quantity: true } } } });
     expect(orders).toHaveLength(150);
     expect(orders.every((order) => order.status === "PENDING_PAYMENT" && order.totalAmount === 41_000 && order.dueAt?.getTime() === paymentDueAt.getTime())).toBe(true);
-    // Written as UTC like every Prisma write, whatever the MySQL session's time zone.
-    expect(orders.every((order) => Math.abs(order.createdAt.getTime() - Date.now()) < 60_000 && order.updatedAt.getTime() === order.createdAt.getTime())).toBe(true);
+    // The app's clock, written as UTC like every Prisma write, whatever the MySQL session's time zone.
+    expect(orders.every((order) => order.createdAt.getTime() === wonAt.getTime() && order.updatedAt.getTime() === wonAt.getTime())).toBe(true);
     expect(orders.every((order) => order.items.length === 1 && order.items[0]!.unitPrice === 41_000 && order.items[0]!.quantity === 1)).toBe(true);
     const events = await db.outboxEvent.findMany({ where: { name: "shop/order.placed", OR: holds.map((hold) => ({ payload: { path: "$.orderId", equals: hold.orderId } })) } });
     expect(events).toHaveLength(150);
-    expect(events.every((event) => event.availableAt.getTime() <= Date.now() && event.processedAt === null && (event.payload as { paymentDueAt: string }).paymentDueAt === paymentDueAt.toISOString())).toBe(true);
+    expect(events.every((event) => event.availableAt.getTime() === wonAt.getTime() && event.processedAt === null && (event.payload as { paymentDueAt: string }).paymentDueAt === paymentDueAt.toISOString())).toBe(true);
   });
 
   it("a row MySQL refuses fails only its own caller; its batch-mates are committed", async () => {
