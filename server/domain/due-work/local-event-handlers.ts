@@ -1,19 +1,35 @@
-import type { OutboxDispatcher, OutboxMessage } from "~/server/domain/outbox/relay-outbox.ts";
+import { z } from "zod";
+
+import { findDomainEvent, type CatalogEvent, type EventMessage } from "~/server/domain/events.ts";
+import type { OutboxDispatcher } from "~/server/domain/outbox/relay-outbox.ts";
 import { logger } from "~/server/logger.ts";
 
-type LocalHandler = (message: OutboxMessage) => Promise<void>;
+/** In-process consumers by event name, each receiving its event's parsed payload. */
+export type LocalHandlers = { [Event in CatalogEvent as Event["name"]]?: (message: EventMessage<Event>) => Promise<void> };
+
+type AnyLocalHandler = (message: { id: number; name: string; payload: unknown }) => Promise<void>;
 
 /**
  * What each outbox event does when no Inngest is configured: the in-process twin of the Inngest functions that
  * subscribe to the same events. Events without a local consumer are acknowledged (nothing subscribes yet).
+ *
+ * The payload is parsed with the event's schema before a handler sees it. A row that does not match (written by
+ * hand, or before a schema changed) throws like any failed delivery: it is retried and ends as a dead letter an
+ * admin can see, instead of reaching a handler as something its type says it is not.
  */
-export function createLocalDispatcher(handlers: Record<string, LocalHandler> = {}): OutboxDispatcher {
+export function createLocalDispatcher(handlers: LocalHandlers = {}): OutboxDispatcher {
+  // Each handler's key is its event's name, and it is only called with a payload that event's schema accepted.
+  const byName = handlers as Record<string, AnyLocalHandler | undefined>;
   return async (message) => {
-    const handler = handlers[message.name];
+    const handler = byName[message.name];
     if (!handler) {
       logger.debug({ outboxEventId: message.id, name: message.name }, "outbox event has no local consumer");
       return;
     }
-    await handler(message);
+    const event = findDomainEvent(message.name);
+    if (!event) throw new Error(`outbox event ${message.name} has a local consumer but no schema in server/domain/events.ts`);
+    const parsed = event.schema.safeParse(message.payload);
+    if (!parsed.success) throw new Error(`outbox event ${message.name} has a malformed payload: ${z.prettifyError(parsed.error)}`);
+    await handler({ id: message.id, name: message.name, payload: parsed.data });
   };
 }

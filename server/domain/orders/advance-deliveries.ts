@@ -1,5 +1,5 @@
 import type { DepsOf } from "~/server/deps.ts";
-import { ORDER_EVENTS } from "~/server/domain/orders/order-events.ts";
+import { orderDelivered, orderShipped, type DomainEvent } from "~/server/domain/events.ts";
 import { addMs, orderTimings, returnWindowEndsAt } from "~/server/domain/orders/order-timing.ts";
 import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
 import type { OrderStatus } from "~/server/generated/prisma/enums.ts";
@@ -15,14 +15,14 @@ const STEPS = {
     from: "PAID",
     to: "SHIPPING",
     apply: (at: Date) => ({ shippedAt: at, dueAt: addMs(at, orderTimings.deliverAfterMs) }),
-    event: ORDER_EVENTS.shipped,
+    event: orderShipped,
   },
   deliver: {
     from: "SHIPPING",
     to: "DELIVERED",
     // Delivered orders wait for the end of the return window; then they are confirmed unless a return was asked.
     apply: (at: Date) => ({ deliveredAt: at, dueAt: returnWindowEndsAt(at) }),
-    event: ORDER_EVENTS.delivered,
+    event: orderDelivered,
   },
   confirm: {
     from: "DELIVERED",
@@ -30,7 +30,7 @@ const STEPS = {
     apply: (at: Date) => ({ confirmedAt: at, dueAt: null }),
     event: null,
   },
-} as const satisfies Record<string, { from: OrderStatus; to: OrderStatus; apply: (at: Date) => object; event: string | null }>;
+} as const satisfies Record<string, { from: OrderStatus; to: OrderStatus; apply: (at: Date) => object; event: DomainEvent<string, typeof orderShipped.schema> | null }>;
 
 export type DeliveryStep = keyof typeof STEPS;
 

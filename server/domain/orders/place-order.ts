@@ -12,7 +12,8 @@ import {
   type RequestedLine,
 } from "~/server/domain/orders/checkout-lines.ts";
 import { SHIPPING_FEE } from "~/server/domain/orders/get-checkout.ts";
-import { ORDER_EVENTS, orderPlacedPayload } from "~/server/domain/orders/order-events.ts";
+import { orderPlaced } from "~/server/domain/events.ts";
+import { orderPlacedPayload } from "~/server/domain/orders/order-events.ts";
 import { addMs, orderTimings } from "~/server/domain/orders/order-timing.ts";
 import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
 import type { Prisma } from "~/server/generated/prisma/client.ts";
@@ -98,7 +99,7 @@ async function placeOrderInTransaction(tx: Tx, deps: Deps, input: PlaceOrderInpu
 
   const cartItemIds = lines.flatMap((line) => (line.cartItemId === null ? [] : [line.cartItemId]));
   if (cartItemIds.length > 0) await tx.cartItem.deleteMany({ where: { userId: input.userId, id: { in: cartItemIds } } });
-  await enqueueEvent(tx, ORDER_EVENTS.placed, orderPlacedPayload(order.id, paymentDueAt));
+  await enqueueEvent(tx, orderPlaced, orderPlacedPayload(order.id, paymentDueAt));
 
   // Stock last: the product rows stay locked from here to the commit, so the hottest rows are held for the shortest
   // time. The lines are inserted only after it: their foreign key check takes a shared lock on the product, and a

@@ -1,8 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { z } from "zod";
 
 import { fixedClock } from "~/server/clock.ts";
 import { createPrismaClient, type Db } from "~/server/db.ts";
 import { DomainError } from "~/server/domain/errors.ts";
+import { defineEvent, paymentRefundRequested } from "~/server/domain/events.ts";
 import { listDeadLetters, replayDeadLetter } from "~/server/domain/outbox/dead-letters.ts";
 import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
 import { countOutboxBacklog, OUTBOX_MAX_ATTEMPTS, relayOutbox, retryDelayMs, type OutboxMessage } from "~/server/domain/outbox/relay-outbox.ts";
@@ -25,8 +27,11 @@ describe("relayOutbox", () => {
   });
 
   const eventName = `test/relay-${uniqueSuffix()}`;
+  const testEvent = defineEvent(eventName, z.object({ n: z.number() }));
+  // The same name with ids and a field that is not one, to see what a dead letter's log line keeps.
+  const testEventWithIds = defineEvent(eventName, z.object({ orderId: z.string(), paymentId: z.number(), note: z.string() }));
   // The orphan-charge refund: the event that must never be dropped. Safe to use by name in this private database.
-  const REFUND_EVENT = "shop/payment.refund-requested";
+  const REFUND_EVENT = paymentRefundRequested.name;
 
   afterEach(async () => {
     vi.restoreAllMocks();
@@ -37,7 +42,7 @@ describe("relayOutbox", () => {
   it("does not write an event when the surrounding transaction rolls back", async () => {
     await db
       .$transaction(async (tx) => {
-        await enqueueEvent(tx, eventName, { n: 1 });
+        await enqueueEvent(tx, testEvent, { n: 1 });
         throw new Error("state change failed");
       })
       .catch(() => undefined);
@@ -46,7 +51,7 @@ describe("relayOutbox", () => {
 
   it("delivers every event exactly once even when several relays race", async () => {
     const clock = fixedClock("2031-01-01T00:00:00Z");
-    for (let n = 0; n < 20; n += 1) await enqueueEvent(db, eventName, { n }, { availableAt: clock.now() });
+    for (let n = 0; n < 20; n += 1) await enqueueEvent(db, testEvent, { n }, { availableAt: clock.now() });
 
     const delivered: OutboxMessage[] = [];
     const dispatch = async (message: OutboxMessage) => {
@@ -67,13 +72,13 @@ describe("relayOutbox", () => {
     };
 
     await expect(relayOutbox({ db, clock, dispatch }, { batchSize: 40, timeBudgetMs: 0 })).resolves.toEqual({ processed: 40, failed: 0 });
-    await expect(relayOutbox({ db, clock, dispatch }, { batchSize: 40 })).resolves.toEqual({ processed: 210, failed: 0 });
+    await expect(relayOutbox({ db, clock, dispatch }, { batchSize: 40, timeBudgetMs: 60_000 })).resolves.toEqual({ processed: 210, failed: 0 });
     expect(delivered).toEqual(Array.from({ length: 250 }, (_, n) => n));
   });
 
   it("keeps a failed event and retries it after a backoff", async () => {
     const clock = fixedClock("2031-01-01T00:00:00Z");
-    await enqueueEvent(db, eventName, { n: 1 }, { availableAt: clock.now() });
+    await enqueueEvent(db, testEvent, { n: 1 }, { availableAt: clock.now() });
     let isConsumerUp = false;
     const seen: number[] = [];
     const dispatch = async (message: OutboxMessage) => {
@@ -122,7 +127,7 @@ describe("relayOutbox", () => {
 
     it("moves an event whose last allowed attempt fails to dead letters, logs its ids and no longer picks it", async () => {
       const clock = fixedClock("2031-02-01T00:00:00Z");
-      await enqueueEvent(db, eventName, { orderId: "order-dead-1", paymentId: 77, note: "not an id" }, { availableAt: clock.now() });
+      await enqueueEvent(db, testEventWithIds, { orderId: "order-dead-1", paymentId: 77, note: "not an id" }, { availableAt: clock.now() });
       const { id } = await db.outboxEvent.findFirstOrThrow({ where: { name: eventName }, select: { id: true } });
       const consumer = flakyConsumer();
       const errorLog = vi.spyOn(logger, "error").mockImplementation(() => {});
@@ -155,7 +160,7 @@ describe("relayOutbox", () => {
 
     it("replays a dead-lettered refund once: it is delivered again, audited, and a second replay is refused", async () => {
       const clock = fixedClock("2031-03-01T00:00:00Z");
-      await enqueueEvent(db, REFUND_EVENT, { orderId: "order-dead-2", paymentId: 78 }, { availableAt: clock.now() });
+      await enqueueEvent(db, paymentRefundRequested, { orderId: "order-dead-2", paymentId: 78 }, { availableAt: clock.now() });
       const { id } = await db.outboxEvent.findFirstOrThrow({ where: { name: REFUND_EVENT }, select: { id: true } });
       const consumer = flakyConsumer();
       vi.spyOn(logger, "error").mockImplementation(() => {});

@@ -1,7 +1,7 @@
 
 import type { DepsOf } from "~/server/deps.ts";
 import type { AddressSnapshot } from "~/server/domain/orders/address-snapshot.ts";
-import { ORDER_EVENTS } from "~/server/domain/orders/order-events.ts";
+import { orderPaid, paymentRefundRequested } from "~/server/domain/events.ts";
 import { addMs, orderTimings } from "~/server/domain/orders/order-timing.ts";
 import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
 import { moveAttempt, runPaymentTransaction } from "~/server/domain/payments/ledger.ts";
@@ -42,11 +42,11 @@ export async function applyCapturedCharge(
       data: { status: "PAID", paidAt: now, dueAt: addMs(now, orderTimings.shipAfterMs), ...charge.address },
     });
     if (count === 1) {
-      await enqueueEvent(tx, ORDER_EVENTS.paid, { orderId: order.id });
+      await enqueueEvent(tx, orderPaid, { orderId: order.id });
       return { outcome: "PAID", paidAt: now };
     }
     await moveAttempt(tx, charge.paymentId, { from: ["APPROVED"], to: "REFUND_PENDING", at: now, failureCode: "ORDER_NOT_PAYABLE", failureMessage: NOT_PAYABLE_REFUND_REASON });
-    await enqueueEvent(tx, ORDER_EVENTS.refundRequested, { orderId: order.id, paymentId: charge.paymentId });
+    await enqueueEvent(tx, paymentRefundRequested, { orderId: order.id, paymentId: charge.paymentId });
     return { outcome: "NOT_PAYABLE" };
   });
 
@@ -63,7 +63,7 @@ export async function refundUnusableCharge(deps: Deps, charge: { paymentId: numb
   const now = deps.clock.now();
   const isOwed = await runPaymentTransaction(deps.db, async (tx) => {
     if (!(await moveAttempt(tx, charge.paymentId, { from: ["PENDING"], to: "REFUND_PENDING", at: now, failureCode: charge.failureCode, failureMessage: NOT_PAYABLE_REFUND_REASON }))) return false;
-    await enqueueEvent(tx, ORDER_EVENTS.refundRequested, { orderId: charge.orderId, paymentId: charge.paymentId });
+    await enqueueEvent(tx, paymentRefundRequested, { orderId: charge.orderId, paymentId: charge.paymentId });
     return true;
   });
   if (isOwed) await refundPaymentSoon(deps, charge.paymentId);

@@ -2,6 +2,7 @@ import { z } from "zod";
 
 import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
+import { saleScheduled } from "~/server/domain/events.ts";
 import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
 import { refreshSaleMeta } from "~/server/domain/sales/sale-state.ts";
 import { saleSelect } from "~/server/domain/sales/select.ts";
@@ -75,7 +76,7 @@ export async function createSale(deps: Deps, input: CreateSaleInput) {
       },
       select: saleSelect,
     });
-    await enqueueEvent(tx, "shop/sale.scheduled", { saleId: created.id, opensAt: created.opensAt.toISOString() });
+    await enqueueEvent(tx, saleScheduled, { saleId: created.id, opensAt: created.opensAt.toISOString() });
     return created;
   });
   return sale;
@@ -96,7 +97,7 @@ export async function updateSale(deps: Deps, input: UpdateSaleInput) {
     // The compare-and-set on state and open time refuses an edit that races the sale's opening.
     const { count } = await tx.sale.updateMany({ where: { id: input.id, state: "SCHEDULED", opensAt: { gt: now } }, data: { ...input.data, closesAt } });
     if (count === 0) throw new DomainError("INVALID_STATE", "시작된 세일은 수정할 수 없습니다.");
-    if (input.data.opensAt) await enqueueEvent(tx, "shop/sale.scheduled", { saleId: input.id, opensAt: opensAt.toISOString() });
+    if (input.data.opensAt) await enqueueEvent(tx, saleScheduled, { saleId: input.id, opensAt: opensAt.toISOString() });
     return tx.sale.findUniqueOrThrow({ where: { id: input.id }, select: saleSelect });
   });
   await refreshSaleMeta(deps, input.id);

@@ -1,4 +1,5 @@
 import type { DepsOf } from "~/server/deps.ts";
+import { saleOpened } from "~/server/domain/events.ts";
 import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
 
 /**
@@ -20,7 +21,7 @@ export async function openDueSales(deps: DepsOf<"db" | "clock">) {
   for (const sale of due) {
     const didOpen = await deps.db.$transaction(async (tx) => {
       const { count } = await tx.sale.updateMany({ where: { id: sale.id, state: "SCHEDULED" }, data: { state: "OPEN" } });
-      if (count === 1) await enqueueEvent(tx, "shop/sale.opened", { saleId: sale.id });
+      if (count === 1) await enqueueEvent(tx, saleOpened, { saleId: sale.id });
       return count === 1;
     });
     if (didOpen) opened += 1;

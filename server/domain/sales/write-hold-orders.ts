@@ -1,6 +1,8 @@
 import type { Db } from "~/server/db.ts";
 import { DomainError } from "~/server/domain/errors.ts";
-import { ORDER_EVENTS, orderPlacedPayload } from "~/server/domain/orders/order-events.ts";
+import { orderPlaced } from "~/server/domain/events.ts";
+import { orderPlacedPayload } from "~/server/domain/orders/order-events.ts";
+import { outboxRow } from "~/server/domain/outbox/enqueue-event.ts";
 import { Prisma } from "~/server/generated/prisma/client.ts";
 
 /** A hold Redis granted, to be written as its PENDING_PAYMENT order. Ids come from the reservation, not MySQL. */
@@ -98,9 +100,10 @@ async function insertHoldOrders(db: Db, holds: HoldOrder[]) {
     const info = infoOf(hold);
     return Prisma.sql`(${hold.orderId}, ${info.productId}, ${info.productName}, ${info.salePrice}, 1, ${info.salePrice})`;
   });
-  const events = holds.map(
-    (hold) => Prisma.sql`(${ORDER_EVENTS.placed}, ${JSON.stringify(orderPlacedPayload(hold.orderId, hold.paymentDueAt))}, ${hold.createdAt}, ${hold.createdAt})`,
-  );
+  const events = holds.map((hold) => {
+    const row = outboxRow(orderPlaced, orderPlacedPayload(hold.orderId, hold.paymentDueAt));
+    return Prisma.sql`(${row.name}, ${row.payload}, ${hold.createdAt}, ${hold.createdAt})`;
+  });
   await db.$transaction([
     db.$executeRaw`INSERT INTO \`Order\` (id, userId, saleId, status, idempotencyKey, totalAmount, paymentDueAt, dueAt, createdAt, updatedAt) VALUES ${Prisma.join(orders)}`,
     db.$executeRaw`INSERT INTO \`OrderItem\` (orderId, productId, productName, unitPrice, quantity, lineTotal) VALUES ${Prisma.join(lines)}`,
