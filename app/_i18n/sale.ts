@@ -25,8 +25,14 @@ export const saleStrings = {
     OPEN: "판매 중",
     PAUSED: "일시 중지",
     SOLD_OUT: "품절",
+    ALL_HELD: "일시 품절",
     CLOSED: "판매 종료",
   },
+  /** Nothing can be bought now, but `held` units wait for payment and come back if it does not arrive. */
+  allHeld: (held: number, time: string | null) =>
+    `지금은 남은 수량이 없지만 ${held.toLocaleString("ko-KR")}개가 결제 대기 중입니다. ` +
+    (time ? `${time}에 결제 기한이 끝나는 수량이 다시 풀릴 수 있습니다.` : "결제 기한이 지나면 다시 풀릴 수 있습니다."),
+  allHeldShort: (held: number, time: string | null) => `${held.toLocaleString("ko-KR")}개 결제 대기 · ${time ? `${time} 이후 풀릴 수 있음` : "기한 후 풀릴 수 있음"}`,
   buy: "지금 구매",
   buying: "구매 요청 중…",
   signInToBuy: "로그인하고 구매하기",
@@ -36,6 +42,7 @@ export const saleStrings = {
   notifyCancel: "알림 취소",
   outcome: {
     SOLD_OUT: "아쉽게도 모두 판매되었습니다.",
+    ALL_HELD: "지금은 모든 수량이 결제 대기 중입니다. 결제 기한이 지나면 다시 풀릴 수 있습니다.",
     LIMIT_REACHED: "1인당 구매 한도에 도달했습니다.",
     PAUSED: "판매가 일시 중지되었습니다. 잠시 후 다시 확인해 주세요.",
     CLOSED: "판매가 종료되었습니다.",
@@ -77,6 +84,8 @@ export const saleStrings = {
     raffleClosed: "추첨이 끝나 더 이상 참여할 수 없습니다.",
     notYet: "아직 대기열이 열리지 않았습니다.",
     waiting: "대기 중",
+    checking: "내 대기 순번을 확인하는 중…",
+    heldNote: (held: number) => `결제 대기 ${held.toLocaleString("ko-KR")}개`,
   },
   notFound: "세일을 찾을 수 없습니다",
 };

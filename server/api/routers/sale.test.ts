@@ -237,7 +237,8 @@ describe("holds, Redis loss and outages", () => {
 
     clock.advance(10 * 60_000 + 2_001);
     await expect(reserveAs(second!.id, sale.id)).resolves.toMatchObject({ outcome: "WON" });
-    expect(await readSaleStatus(deps, sale.id)).toMatchObject({ held: 1, available: 0, sold: 0 });
+    // All held, none paid: the status names the deadline after which the unit may come back (not "sold out").
+    expect(await readSaleStatus(deps, sale.id)).toMatchObject({ held: 1, available: 0, sold: 0, earliestHoldDueAt: clock.now().getTime() + 10 * 60_000 });
   });
 
   it("rebuilds from MySQL when the sale's keys vanish mid-sale, never resetting to the full quantity", async () => {

@@ -104,7 +104,8 @@ export async function refreshSaleMeta(deps: Deps, saleId: number) {
   return { rebuilt: false };
 }
 
-export type SaleLiveStatus = { quantity: number; sold: number; held: number; available: number; isPaused: boolean; isClosed: boolean };
+/** `earliestHoldDueAt`: payment deadline (ms) of the first unpaid hold to lapse, known only while nothing is available. */
+export type SaleLiveStatus = { quantity: number; sold: number; held: number; available: number; isPaused: boolean; isClosed: boolean; earliestHoldDueAt: number | null };
 
 /** Live counters from Redis (rebuilding if needed). sold + held + available = quantity by construction. */
 export async function readSaleStatus(deps: Deps, saleId: number): Promise<SaleLiveStatus> {
@@ -116,7 +117,16 @@ export async function readSaleStatus(deps: Deps, saleId: number): Promise<SaleLi
       continue;
     }
     const [quantity, sold, held] = reply.slice(0, 3).map(Number) as [number, number, number];
-    return { quantity, sold, held, available: Math.max(0, quantity - sold - held), isPaused: String(reply[3]) === "1", isClosed: String(reply[4]) === "1" };
+    const earliestHoldDueAt = Number(reply[5] ?? 0);
+    return {
+      quantity,
+      sold,
+      held,
+      available: Math.max(0, quantity - sold - held),
+      isPaused: String(reply[3]) === "1",
+      isClosed: String(reply[4]) === "1",
+      earliestHoldDueAt: earliestHoldDueAt > 0 ? earliestHoldDueAt : null,
+    };
   }
   throw new DomainError("UNAVAILABLE", "세일 정보를 불러오지 못했습니다. 잠시 후 다시 시도해 주세요.");
 }

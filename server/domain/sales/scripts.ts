@@ -178,12 +178,23 @@ for i = 1, 6 do if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('EXPIRE', 
 return 1
 `;
 
-/** Read-only snapshot for the sale page and dashboard. ARGV: 1 now 2 grace. Returns {quantity, sold, activeHolds, paused, closed}. */
+/**
+ * Read-only snapshot for the sale page and dashboard. ARGV: 1 now 2 grace.
+ * Returns {quantity, sold, activeHolds, paused, closed, earliestHoldDeadline}. The last is the payment deadline (ms) of
+ * the first active hold to run out, read only when every unit is sold or held (one O(log n) ZRANGE … LIMIT 0 1 on the
+ * holds set, ordered by deadline), else '0': it tells a buyer when a unit may come back.
+ */
 export const READ_SALE_STATUS_LUA = `
 local meta = redis.call('HMGET', KEYS[1], 'quantity', 'sold', 'paused', 'closed')
 if not meta[1] then return {'MISSING'} end
-local active = redis.call('ZCOUNT', KEYS[2], '(' .. (tonumber(ARGV[1]) - tonumber(ARGV[2])), '+inf')
-return {meta[1], meta[2], tostring(active), meta[3] or '0', meta[4] or '0'}
+local min_score = '(' .. (tonumber(ARGV[1]) - tonumber(ARGV[2]))
+local active = redis.call('ZCOUNT', KEYS[2], min_score, '+inf')
+local earliest = '0'
+if active > 0 and tonumber(meta[1]) - tonumber(meta[2]) - active <= 0 then
+  local first = redis.call('ZRANGE', KEYS[2], min_score, '+inf', 'BYSCORE', 'LIMIT', 0, 1, 'WITHSCORES')
+  if first[2] then earliest = first[2] end
+end
+return {meta[1], meta[2], tostring(active), meta[3] or '0', meta[4] or '0', earliest}
 `;
 
 type ScriptRunner = { exec(keys: string[], args: string[]): Promise<unknown> };

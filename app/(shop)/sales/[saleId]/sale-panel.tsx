@@ -8,11 +8,21 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { saleStrings as t } from "~/app/_i18n/sale.ts";
 import { formatCountdown, formatSeoulTimeWithSeconds } from "~/app/_lib/format.ts";
 import { useTRPC } from "~/app/_trpc/client.tsx";
+import { deriveSaleAvailability, type SalePhase as Phase } from "~/app/(shop)/sales/[saleId]/sale-availability.ts";
 import { WaitingRoom, type WaitingRoomConfig } from "~/app/(shop)/sales/[saleId]/waiting-room.tsx";
 import type { AppRouter } from "~/server/api/root.ts";
 
-type Phase = "UPCOMING" | "OPEN" | "PAUSED" | "SOLD_OUT" | "CLOSED";
-type LiveStatus = { quantity: number; sold: number; held: number; available: number; isPaused: boolean; isClosed: boolean; phase: Phase; serverNow: number };
+type LiveStatus = {
+  quantity: number;
+  sold: number;
+  held: number;
+  available: number;
+  earliestHoldDueAt: number | null;
+  isPaused: boolean;
+  isClosed: boolean;
+  phase: Phase;
+  serverNow: number;
+};
 type Notice = { tone: "info" | "error"; text: string; outcome?: string } | null;
 
 /**
@@ -88,6 +98,9 @@ export function SalePanel(props: {
   useEffect(() => observeServerTime(live.serverNow), [live.serverNow, observeServerTime]);
   // The countdown reaching zero on the corrected clock opens the button at once; the next poll confirms it.
   const phase: Phase = live.phase === "UPCOMING" && msToOpen <= 0 ? "OPEN" : live.phase;
+  // Selling, all held (may come back) or sold out for good: decided once here for the panel, the buy bar and the queue.
+  const availability = deriveSaleAvailability(phase, live, now);
+  const mayReturnAt = availability.mayReturnAt === null ? null : formatSeoulTimeWithSeconds(availability.mayReturnAt);
 
   const myState = useQuery({
     ...trpc.sale.myState.queryOptions({ saleId: props.saleId }),
@@ -161,9 +174,15 @@ export function SalePanel(props: {
 
   const hasReachedLimit = Boolean(myState.data?.hasReachedLimit) && !hold;
   const needsAdmission = props.waitingRoom !== null && !(admission && admission.passExpiresAt > now);
-  const canBuy = phase === "OPEN" && props.isSignedIn && !hold && !hasReachedLimit && !isBuying && !needsAdmission;
+  const canBuy = availability.kind === "OPEN" && props.isSignedIn && !hold && !hasReachedLimit && !isBuying && !needsAdmission;
   const activeHold = hold && !isHoldExpired ? { orderId: hold.orderId, deadline: holdDeadline! } : null;
-  const shownNotice = notice?.outcome === "LIMIT_REACHED" && activeHold ? null : notice;
+  const shownNotice =
+    notice?.outcome === "LIMIT_REACHED" && activeHold
+      ? null
+      : // The script answers SOLD_OUT whenever nothing is available now; unless every unit is paid, that is not final.
+        notice?.outcome === "SOLD_OUT" && availability.kind !== "SOLD_OUT"
+        ? { ...notice, text: t.outcome.ALL_HELD }
+        : notice;
   const buyLabel = isBuying ? t.buying : phase === "UPCOMING" ? t.notOpenYet : t.buy;
 
   const buyButton = (className: string) =>
@@ -181,7 +200,7 @@ export function SalePanel(props: {
     <section aria-label={t.panelLabel} className="mt-6 rounded-2xl border border-zinc-200 bg-white p-5">
       <div className="flex items-center justify-between gap-4">
         <p className="whitespace-nowrap text-sm font-semibold text-zinc-900" data-testid="sale-phase">
-          {t.phase[phase]}
+          {t.phase[availability.kind]}
         </p>
         <p className="text-sm text-zinc-600" data-testid="sale-remaining" aria-live="polite">
           {t.remaining(live.available, live.quantity)}
@@ -205,7 +224,7 @@ export function SalePanel(props: {
       ) : null}
 
       {props.waitingRoom && props.isSignedIn && !hold && phase !== "CLOSED" ? (
-        <WaitingRoom saleId={props.saleId} config={props.waitingRoom} now={now} getPurchaseToken={() => freshToken()} onPass={setAdmission} />
+        <WaitingRoom saleId={props.saleId} config={props.waitingRoom} now={now} availability={availability} getPurchaseToken={() => freshToken()} onPass={setAdmission} />
       ) : null}
 
       {activeHold ? (
@@ -243,9 +262,14 @@ export function SalePanel(props: {
       ) : null}
 
       {phase === "PAUSED" ? <p className="mt-5 text-sm text-amber-800">{t.pausedNotice}</p> : null}
-      {phase === "SOLD_OUT" && !hold ? (
+      {availability.kind === "SOLD_OUT" && !hold ? (
         <p className="mt-5 text-sm font-semibold text-zinc-900" data-testid="sale-sold-out">
           {t.outcome.SOLD_OUT}
+        </p>
+      ) : null}
+      {availability.kind === "ALL_HELD" && !activeHold ? (
+        <p role="status" className="mt-5 rounded-xl bg-amber-50 p-4 text-sm text-amber-900" data-testid="sale-all-held">
+          {t.allHeld(availability.held, mayReturnAt)}
         </p>
       ) : null}
 
@@ -299,10 +323,16 @@ export function SalePanel(props: {
             ) : (
               <>
                 <p data-testid="buy-bar-phase" className="truncate text-sm font-semibold text-zinc-900">
-                  {t.phase[phase]}
+                  {t.phase[availability.kind]}
                 </p>
-                <p className="truncate text-xs text-zinc-600">
-                  {hasReachedLimit ? t.limitShort : needsAdmission && phase === "OPEN" && props.isSignedIn ? t.queueFirst : t.remaining(live.available, live.quantity)}
+                <p className="truncate text-xs text-zinc-600" data-testid="buy-bar-detail">
+                  {hasReachedLimit
+                    ? t.limitShort
+                    : availability.kind === "ALL_HELD"
+                      ? t.allHeldShort(availability.held, mayReturnAt)
+                      : needsAdmission && availability.kind === "OPEN" && props.isSignedIn
+                        ? t.queueFirst
+                        : t.remaining(live.available, live.quantity)}
                 </p>
               </>
             )}
