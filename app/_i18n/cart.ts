@@ -1,5 +1,5 @@
 /** UI strings for catalog browsing (filters, search, sort), purchase controls, the cart and the wishlist. */
-import { MAX_QUANTITY_PER_ORDER } from "~/server/domain/orders/limits.ts";
+import { MAX_QUANTITY_PER_ORDER } from "~/server/domain/input-rules.ts";
 
 export const cartKo = {
   nav: {

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { AppRouter } from "~/server/api/root.ts";
 import { db } from "~/server/db.ts";
 import { getSelectedCartLines } from "~/server/domain/cart/get-selected-cart-lines.ts";
-import { MAX_QUANTITY_PER_ORDER } from "~/server/domain/orders/limits.ts";
+import { MAX_QUANTITY_PER_ORDER } from "~/server/domain/input-rules.ts";
 import { setupApiTest, trpcErrorOf } from "~/server/testing/api-test.ts";
 import { createTestClient, sessionCookieFor } from "~/server/testing/http.ts";
 

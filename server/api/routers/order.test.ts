@@ -8,7 +8,7 @@ import { fixedClock } from "~/server/clock.ts";
 import { db } from "~/server/db.ts";
 import { advanceOrder } from "~/server/domain/orders/advance-deliveries.ts";
 import { expireUnpaidOrders } from "~/server/domain/orders/expire-unpaid-orders.ts";
-import { MAX_QUANTITY_PER_ORDER } from "~/server/domain/orders/limits.ts";
+import { MAX_QUANTITY_PER_ORDER } from "~/server/domain/input-rules.ts";
 import { issuePurchaseToken } from "~/server/domain/sales/purchase-token.ts";
 import { reconcileSale } from "~/server/domain/sales/reconcile-sale.ts";
 import { createPaymentSandbox } from "~/server/payment-sandbox/server.ts";

@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "~/server/api/trpc.ts";
+import { idField } from "~/server/domain/input-rules.ts";
 import { getMySaleState, getSale, getSaleLiveStatus, listVisibleSales, subscribeToSale, unsubscribeFromSale } from "~/server/domain/sales/get-sale.ts";
 import { saleIdInput } from "~/server/domain/sales/manage-sales.ts";
 import { issuePurchaseTokenForSession } from "~/server/domain/sales/purchase-token.ts";
@@ -8,7 +9,7 @@ import { getQueueStatusWithToken, queueStatusInput, reserveBaselineWithToken, re
 import { reserveUnitInput } from "~/server/domain/sales/reserve-unit.ts";
 import { joinQueue } from "~/server/domain/sales/waiting-room.ts";
 
-const saleOnlyInput = z.object({ saleId: z.number().int().positive().max(2_147_483_647) });
+const saleOnlyInput = z.object({ saleId: idField() });
 
 export const saleRouter = createTRPCRouter({
   list: publicProcedure.query(({ ctx }) => listVisibleSales(ctx.deps)),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { db } from "~/server/db.ts";
-import { MAX_QUANTITY_PER_ORDER } from "~/server/domain/orders/limits.ts";
+import { MAX_QUANTITY_PER_ORDER } from "~/server/domain/input-rules.ts";
 import { setupApiTest, trpcErrorOf } from "~/server/testing/api-test.ts";
 import { createTestClient } from "~/server/testing/http.ts";
 

@@ -2,11 +2,11 @@ import { z } from "zod";
 
 import type { Db } from "~/server/db.ts";
 import type { DepsOf } from "~/server/deps.ts";
-import { assertCanAddToCart, cartQuantityField, maxCartQuantity, quantityLimitError } from "~/server/domain/cart/cart-rules.ts";
+import { assertCanAddToCart, maxCartQuantity, quantityLimitError } from "~/server/domain/cart/cart-rules.ts";
 import { DomainError } from "~/server/domain/errors.ts";
-import { productIdField } from "~/server/domain/products/product-id.ts";
+import { orderQuantityField, productIdField } from "~/server/domain/input-rules.ts";
 
-export const addCartItemInput = z.object({ productId: productIdField, quantity: cartQuantityField });
+export const addCartItemInput = z.object({ productId: productIdField, quantity: orderQuantityField });
 export type AddCartItemInput = z.infer<typeof addCartItemInput>;
 
 // Each round either changes the cart or learns that another request did; a handful is plenty even under a burst.

@@ -1,17 +1,8 @@
-import { z } from "zod";
-
 import { DomainError } from "~/server/domain/errors.ts";
-import { MAX_QUANTITY_PER_ORDER } from "~/server/domain/orders/limits.ts";
+import { idField, MAX_QUANTITY_PER_ORDER } from "~/server/domain/input-rules.ts";
 import type { ProductStatus } from "~/server/generated/prisma/enums.ts";
 
-/** Quantities are whole units, at least one, never more than one order may buy. */
-export const cartQuantityField = z
-  .number({ error: "수량을 입력해 주세요." })
-  .int("수량은 정수로 입력해 주세요.")
-  .min(1, "수량은 1개 이상이어야 합니다.")
-  .max(MAX_QUANTITY_PER_ORDER, `한 번에 최대 ${MAX_QUANTITY_PER_ORDER}개까지 주문할 수 있습니다.`);
-
-export const cartItemIdField = z.number({ error: "장바구니 상품을 선택해 주세요." }).int().positive().max(2_147_483_647);
+export const cartItemIdField = idField("장바구니 상품을 선택해 주세요.");
 
 type ProductStock = { status: ProductStatus; stock: number };
 

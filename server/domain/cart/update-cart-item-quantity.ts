@@ -1,10 +1,11 @@
 import { z } from "zod";
 
 import type { DepsOf } from "~/server/deps.ts";
-import { assertCanAddToCart, cartItemIdField, cartQuantityField, maxCartQuantity, quantityLimitError } from "~/server/domain/cart/cart-rules.ts";
+import { assertCanAddToCart, cartItemIdField, maxCartQuantity, quantityLimitError } from "~/server/domain/cart/cart-rules.ts";
 import { DomainError } from "~/server/domain/errors.ts";
+import { orderQuantityField } from "~/server/domain/input-rules.ts";
 
-export const updateCartItemQuantityInput = z.object({ id: cartItemIdField, quantity: cartQuantityField });
+export const updateCartItemQuantityInput = z.object({ id: cartItemIdField, quantity: orderQuantityField });
 export type UpdateCartItemQuantityInput = z.infer<typeof updateCartItemQuantityInput>;
 
 const notFound = () => new DomainError("NOT_FOUND", "장바구니 상품을 찾을 수 없습니다.");

@@ -3,9 +3,10 @@ import { z } from "zod";
 import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { mailboxRowSelect } from "~/server/domain/email/list-mailbox.ts";
+import { idField } from "~/server/domain/input-rules.ts";
 import type { Prisma } from "~/server/generated/prisma/client.ts";
 
-export const getMailboxMessageInput = z.object({ id: z.number().int().positive().max(2_147_483_647) });
+export const getMailboxMessageInput = z.object({ id: idField() });
 export type GetMailboxMessageInput = z.infer<typeof getMailboxMessageInput>;
 
 const mailboxMessageSelect = {

@@ -1,11 +1,10 @@
-import { z } from "zod";
-
 import type { Db } from "~/server/db.ts";
 import { DomainError } from "~/server/domain/errors.ts";
+import { idField } from "~/server/domain/input-rules.ts";
 import type { Prisma } from "~/server/generated/prisma/client.ts";
 
 /** An id of one of the caller's saved addresses, as checkout and payment accept it. */
-export const addressIdInput = z.number({ error: "배송지를 선택해 주세요." }).int().positive().max(2_147_483_647);
+export const addressIdInput = idField("배송지를 선택해 주세요.");
 
 /**
  * The encrypted address columns an order copies from the buyer's Address row. The ciphertext is copied as is (no

@@ -3,22 +3,16 @@ import { z } from "zod";
 import type { Db } from "~/server/db.ts";
 import { getSelectedCartLines } from "~/server/domain/cart/get-selected-cart-lines.ts";
 import { DomainError } from "~/server/domain/errors.ts";
-import { MAX_QUANTITY_PER_ORDER } from "~/server/domain/orders/limits.ts";
+import { MAX_QUANTITY_PER_ORDER, orderQuantityField, productIdField } from "~/server/domain/input-rules.ts";
 import type { Prisma } from "~/server/generated/prisma/client.ts";
 import type { ProductStatus } from "~/server/generated/prisma/enums.ts";
-
-export const orderQuantityField = z
-  .number({ error: "수량을 입력해 주세요." })
-  .int("수량은 정수로 입력해 주세요.")
-  .min(1, "수량은 1개 이상이어야 합니다.")
-  .max(MAX_QUANTITY_PER_ORDER, `한 번에 최대 ${MAX_QUANTITY_PER_ORDER}개까지 주문할 수 있습니다.`);
 
 /** What is being bought: the ticked cart lines, or one product ("buy now"). Prices never come from the client. */
 export const checkoutSourceInput = z.discriminatedUnion("type", [
   z.object({ type: z.literal("cart") }),
   z.object({
     type: z.literal("product"),
-    productId: z.number({ error: "상품을 선택해 주세요." }).int().positive().max(2_147_483_647),
+    productId: productIdField,
     quantity: orderQuantityField,
   }),
 ]);

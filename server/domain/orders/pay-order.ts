@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Db } from "~/server/db.ts";
 import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
+import { paymentAmountField } from "~/server/domain/input-rules.ts";
 import { addressIdInput, hasAddressSnapshot, loadAddressSnapshot, type AddressSnapshot } from "~/server/domain/orders/address-snapshot.ts";
 import { applyCapturedCharge, refundUnusableCharge } from "~/server/domain/payments/apply-captured-charge.ts";
 import { admitPayment, discardUnsentAttempt, findLedgerRow, isPaidOrderStatus, moveAttempt, openAttempt, type LedgerRow } from "~/server/domain/payments/ledger.ts";
@@ -16,7 +17,7 @@ export const payOrderInput = z.object({
   /** Issued to the browser by the provider's widget (our pay page mints one per attempt, as the widget would). */
   paymentKey: z.string().regex(/^[\w-]{8,180}$/, "잘못된 결제 정보입니다."),
   /** The amount the buyer saw; checked against the order, never used to charge. */
-  amount: z.number().int().positive().max(2_147_483_647),
+  amount: paymentAmountField,
   /**
    * Where to ship an order placed without an address (a flash-sale win is one click, so the buyer picks it here).
    * Orders that already carry their checkout address refuse it: that address is fixed once the order is placed.

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { DepsOf } from "~/server/deps.ts";
 import { recordAudit } from "~/server/domain/admin/audit-log.ts";
 import { DomainError } from "~/server/domain/errors.ts";
+import { idField } from "~/server/domain/input-rules.ts";
 import { payloadIds } from "~/server/domain/outbox/payload-ids.ts";
 import type { Prisma } from "~/server/generated/prisma/client.ts";
 
@@ -51,7 +52,7 @@ export async function listDeadLetters(deps: DepsOf<"db">, input: z.output<typeof
 }
 
 export const replayDeadLetterInput = z.object({
-  id: z.number().int().positive().max(2_147_483_647),
+  id: idField(),
 });
 export type ReplayDeadLetterInput = z.infer<typeof replayDeadLetterInput>;
 

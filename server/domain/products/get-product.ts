@@ -2,9 +2,10 @@ import { z } from "zod";
 
 import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
+import { idField } from "~/server/domain/input-rules.ts";
 import { productDetailSelect } from "~/server/domain/products/select.ts";
 
-export const getProductInput = z.object({ id: z.number().int().positive().max(2_147_483_647) });
+export const getProductInput = z.object({ id: idField() });
 export type GetProductInput = z.infer<typeof getProductInput>;
 
 /** Discontinued products answer exactly like missing ones: their pages are gone. */

@@ -3,33 +3,37 @@ import { z } from "zod";
 import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { saleScheduled } from "~/server/domain/events.ts";
+import { idField, MAX_PRICE_WON, MIN_PRICE_WON } from "~/server/domain/input-rules.ts";
 import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
+import { CLOSES_BEFORE_OPENS_MESSAGE, OPENS_IN_PAST_MESSAGE, SALE_ADMISSION_MODES, SALE_FAIRNESS_MODES, SALE_LIMITS } from "~/server/domain/sales/sale-limits.ts";
 import { refreshSaleMeta } from "~/server/domain/sales/sale-state.ts";
 import { saleSelect } from "~/server/domain/sales/select.ts";
 
 type Deps = DepsOf<"db" | "redis" | "clock">;
 
+const bounded = (limit: { min: number; max: number }) => z.number().int().min(limit.min).max(limit.max);
+
 const saleFields = {
-  salePrice: z.number().int().min(100).max(100_000_000),
-  quantity: z.number().int().min(1).max(1_000_000),
+  salePrice: bounded({ min: MIN_PRICE_WON, max: MAX_PRICE_WON }),
+  quantity: bounded(SALE_LIMITS.quantity),
   opensAt: z.coerce.date(),
   closesAt: z.coerce.date().nullable().optional(),
-  perUserLimit: z.number().int().min(1).max(10).default(1),
-  holdMinutes: z.number().int().min(1).max(60).default(10),
+  perUserLimit: bounded(SALE_LIMITS.perUserLimit).default(1),
+  holdMinutes: bounded(SALE_LIMITS.holdMinutes).default(10),
 };
 
 const waitingRoomFields = {
   waitingRoomEnabled: z.boolean(),
-  fairnessMode: z.enum(["FIFO", "SHUFFLE_AT_OPEN", "RAFFLE"]),
-  admissionMode: z.enum(["RATE", "AUTO"]),
-  admissionRatePerMinute: z.number().int().min(1).max(1_000_000),
-  overbookingPercent: z.number().int().min(100).max(300),
-  queueOpensMinutesBefore: z.number().int().min(0).max(24 * 60),
+  fairnessMode: z.enum(SALE_FAIRNESS_MODES),
+  admissionMode: z.enum(SALE_ADMISSION_MODES),
+  admissionRatePerMinute: bounded(SALE_LIMITS.admissionRatePerMinute),
+  overbookingPercent: bounded(SALE_LIMITS.overbookingPercent),
+  queueOpensMinutesBefore: bounded(SALE_LIMITS.queueOpensMinutesBefore),
 };
 
 export const createSaleInput = z
   .object({ productId: z.number().int().positive(), ...saleFields, ...z.object(waitingRoomFields).partial().shape })
-  .refine((sale) => !sale.closesAt || sale.closesAt > sale.opensAt, { path: ["closesAt"], message: "종료 시각은 시작 시각 이후여야 합니다." });
+  .refine((sale) => !sale.closesAt || sale.closesAt > sale.opensAt, { path: ["closesAt"], message: CLOSES_BEFORE_OPENS_MESSAGE });
 export type CreateSaleInput = z.infer<typeof createSaleInput>;
 
 export const updateSaleInput = z.object({
@@ -40,20 +44,20 @@ export const updateSaleInput = z.object({
       quantity: saleFields.quantity,
       opensAt: saleFields.opensAt,
       closesAt: saleFields.closesAt,
-      perUserLimit: z.number().int().min(1).max(10),
-      holdMinutes: z.number().int().min(1).max(60),
+      perUserLimit: bounded(SALE_LIMITS.perUserLimit),
+      holdMinutes: bounded(SALE_LIMITS.holdMinutes),
       ...waitingRoomFields,
     })
     .partial(),
 });
 export type UpdateSaleInput = z.infer<typeof updateSaleInput>;
 
-export const saleIdInput = z.object({ id: z.number().int().positive().max(2_147_483_647) });
+export const saleIdInput = z.object({ id: idField() });
 
 /** Schedules a sale. The open time must be in the future; units are a separate allotment, not the product's stock. */
 export async function createSale(deps: Deps, input: CreateSaleInput) {
   const now = deps.clock.now();
-  if (input.opensAt <= now) throw new DomainError("INVALID_STATE", "시작 시각은 현재 이후여야 합니다.");
+  if (input.opensAt <= now) throw new DomainError("INVALID_STATE", OPENS_IN_PAST_MESSAGE);
   const product = await deps.db.product.findUnique({ where: { id: input.productId }, select: { status: true } });
   if (!product || product.status === "DISCONTINUED") throw new DomainError("NOT_FOUND", "상품을 찾을 수 없습니다.");
 
@@ -90,8 +94,8 @@ export async function updateSale(deps: Deps, input: UpdateSaleInput) {
   if (current.state !== "SCHEDULED" || current.opensAt <= now) throw new DomainError("INVALID_STATE", "시작된 세일은 수정할 수 없습니다.");
   const opensAt = input.data.opensAt ?? current.opensAt;
   const closesAt = input.data.closesAt === undefined ? current.closesAt : input.data.closesAt;
-  if (opensAt <= now) throw new DomainError("INVALID_STATE", "시작 시각은 현재 이후여야 합니다.");
-  if (closesAt && closesAt <= opensAt) throw new DomainError("INVALID_STATE", "종료 시각은 시작 시각 이후여야 합니다.");
+  if (opensAt <= now) throw new DomainError("INVALID_STATE", OPENS_IN_PAST_MESSAGE);
+  if (closesAt && closesAt <= opensAt) throw new DomainError("INVALID_STATE", CLOSES_BEFORE_OPENS_MESSAGE);
 
   const sale = await deps.db.$transaction(async (tx) => {
     // The compare-and-set on state and open time refuses an edit that races the sale's opening.

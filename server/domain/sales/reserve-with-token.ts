@@ -2,6 +2,7 @@ import { z } from "zod";
 
 import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
+import { idField } from "~/server/domain/input-rules.ts";
 import { isPurchaseSessionActive } from "~/server/domain/sales/purchase-session.ts";
 import { verifyAdmissionPass, verifyPurchaseToken } from "~/server/domain/sales/purchase-token.ts";
 import { reserveUnit, TRY_AGAIN, type ReserveUnitInput } from "~/server/domain/sales/reserve-unit.ts";
@@ -49,7 +50,7 @@ export function reserveBaselineWithToken(deps: DepsOf<"db" | "clock">, input: Re
   return reserveUnitBaseline(deps, { userId: buyer.userId, saleId: input.saleId, idempotencyKey: input.idempotencyKey });
 }
 
-export const queueStatusInput = z.object({ saleId: z.number().int().positive().max(2_147_483_647), purchaseToken: z.string().min(1).max(256) });
+export const queueStatusInput = z.object({ saleId: idField(), purchaseToken: z.string().min(1).max(256) });
 
 /** A waiting person's place, identified by their purchase token like the reservation itself. */
 export function getQueueStatusWithToken(deps: DepsOf<"db" | "redis" | "clock">, input: z.infer<typeof queueStatusInput>) {

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
-import { productIdField } from "~/server/domain/products/product-id.ts";
+import { productIdField } from "~/server/domain/input-rules.ts";
 
 export const wishlistProductInput = z.object({ productId: productIdField });
 export type WishlistProductInput = z.infer<typeof wishlistProductInput>;

@@ -10,6 +10,7 @@ import { adminKo } from "~/app/_i18n/admin.ts";
 import { formatKrw, formatSeoulDateTime } from "~/app/_lib/format.ts";
 import { requireAdmin } from "~/app/_lib/require-session.ts";
 import { serverCaller } from "~/app/_trpc/server.tsx";
+import { parseIdParam } from "~/server/domain/input-rules.ts";
 import { OrderStatus } from "~/server/generated/prisma/enums.ts";
 
 export const metadata: Metadata = { title: adminKo.orders.title };
@@ -28,7 +29,7 @@ function parseParams(params: Record<string, string | string[] | undefined>) {
   const raw = { status: text(params.status), saleId: text(params.saleId), from: text(params.from), to: text(params.to), email: text(params.email) };
   const page = /^[1-9]\d{0,3}$/.test(text(params.page)) ? Number(text(params.page)) : 1;
   const status = Object.values(OrderStatus).find((candidate) => candidate === raw.status);
-  const saleId = /^[1-9]\d{0,9}$/.test(raw.saleId) && Number(raw.saleId) <= 2_147_483_647 ? Number(raw.saleId) : undefined;
+  const saleId = parseIdParam(raw.saleId) ?? undefined;
   const from = seoulDayStart(raw.from) ?? undefined;
   const toDay = seoulDayStart(raw.to);
   // "to" is inclusive of that whole Korean day.

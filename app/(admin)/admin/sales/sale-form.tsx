@@ -11,38 +11,42 @@ import { Field, FormMessage, primaryButtonClass } from "~/app/_components/form.t
 import { adminKo } from "~/app/_i18n/admin.ts";
 import { fieldErrorsFromServer, fieldErrorsFromZod, formErrorMessage } from "~/app/_lib/form-errors.ts";
 import { useTRPC } from "~/app/_trpc/client.tsx";
+import { isIdInRange, MIN_PRICE_WON, priceField } from "~/server/domain/input-rules.ts";
+import { CLOSES_BEFORE_OPENS_MESSAGE, OPENS_IN_PAST_MESSAGE, SALE_ADMISSION_MODES, SALE_FAIRNESS_MODES, SALE_LIMITS } from "~/server/domain/sales/sale-limits.ts";
 
 const t = adminKo.sales.form;
 
-/** The server's own words for these refusals (manage-sales.ts), so its answer lands under the field it is about. */
-const PAST_START_MESSAGE = "시작 시각은 현재 이후여야 합니다.";
-const CLOSE_BEFORE_OPEN_MESSAGE = "종료 시각은 시작 시각 이후여야 합니다.";
-
 const int = (message: string) => z.number({ error: message }).int(message);
+const count = (value: number) => value.toLocaleString("en-US");
+const { quantity, perUserLimit, holdMinutes, admissionRatePerMinute, overbookingPercent, queueOpensMinutesBefore } = SALE_LIMITS;
 
 /**
- * The form's own check, with Korean messages, mirroring the limits of the server's createSaleInput/updateSaleInput
- * (server/domain/sales/manage-sales.ts), which stay authoritative: anything this misses is refused there.
+ * The form's own check, with Korean messages, on the same limits as the server's createSaleInput/updateSaleInput
+ * (sale-limits.ts, input-rules.ts), which stay authoritative: anything this misses is refused there.
  */
 const saleFormSchema = z
   .object({
     productId: int("상품 번호를 입력해 주세요.").positive("상품 번호를 입력해 주세요."),
-    salePrice: int("세일가를 숫자로 입력해 주세요.").min(100, "세일가는 100원 이상이어야 합니다.").max(100_000_000, "세일가는 1억 원 이하여야 합니다."),
-    quantity: int("수량을 숫자로 입력해 주세요.").min(1, "수량은 1개 이상이어야 합니다.").max(1_000_000, "수량은 1,000,000개 이하여야 합니다."),
+    salePrice: priceField({ required: "세일가를 숫자로 입력해 주세요.", integer: "세일가를 숫자로 입력해 주세요.", topic: "세일가는" }),
+    quantity: int("수량을 숫자로 입력해 주세요.").min(quantity.min, `수량은 ${quantity.min}개 이상이어야 합니다.`).max(quantity.max, `수량은 ${count(quantity.max)}개 이하여야 합니다.`),
     opensAt: z.date({ error: t.invalidDate }),
     closesAt: z.date({ error: t.invalidDate }).nullable(),
-    perUserLimit: int("1인당 한도를 숫자로 입력해 주세요.").min(1, "1인당 한도는 1~10개입니다.").max(10, "1인당 한도는 1~10개입니다."),
-    holdMinutes: int("결제 대기 시간을 숫자로 입력해 주세요.").min(1, "결제 대기 시간은 1~60분입니다.").max(60, "결제 대기 시간은 1~60분입니다."),
+    perUserLimit: int("1인당 한도를 숫자로 입력해 주세요.").min(perUserLimit.min, `1인당 한도는 ${perUserLimit.min}~${perUserLimit.max}개입니다.`).max(perUserLimit.max, `1인당 한도는 ${perUserLimit.min}~${perUserLimit.max}개입니다.`),
+    holdMinutes: int("결제 대기 시간을 숫자로 입력해 주세요.").min(holdMinutes.min, `결제 대기 시간은 ${holdMinutes.min}~${holdMinutes.max}분입니다.`).max(holdMinutes.max, `결제 대기 시간은 ${holdMinutes.min}~${holdMinutes.max}분입니다.`),
     waitingRoomEnabled: z.boolean(),
-    fairnessMode: z.enum(["FIFO", "SHUFFLE_AT_OPEN", "RAFFLE"]),
-    admissionMode: z.enum(["RATE", "AUTO"]),
-    admissionRatePerMinute: int("분당 입장 인원을 숫자로 입력해 주세요.").min(1, "분당 입장 인원은 1명 이상이어야 합니다.").max(1_000_000, "분당 입장 인원은 1,000,000명 이하여야 합니다."),
-    overbookingPercent: int("초과 입장 비율을 숫자로 입력해 주세요.").min(100, "초과 입장 비율은 100~300%입니다.").max(300, "초과 입장 비율은 100~300%입니다."),
-    queueOpensMinutesBefore: int("대기열 오픈 시간을 숫자로 입력해 주세요.").min(0, "0~1440분 사이로 입력해 주세요.").max(1440, "0~1440분 사이로 입력해 주세요."),
+    fairnessMode: z.enum(SALE_FAIRNESS_MODES),
+    admissionMode: z.enum(SALE_ADMISSION_MODES),
+    admissionRatePerMinute: int("분당 입장 인원을 숫자로 입력해 주세요.")
+      .min(admissionRatePerMinute.min, `분당 입장 인원은 ${admissionRatePerMinute.min}명 이상이어야 합니다.`)
+      .max(admissionRatePerMinute.max, `분당 입장 인원은 ${count(admissionRatePerMinute.max)}명 이하여야 합니다.`),
+    overbookingPercent: int("초과 입장 비율을 숫자로 입력해 주세요.").min(overbookingPercent.min, `초과 입장 비율은 ${overbookingPercent.min}~${overbookingPercent.max}%입니다.`).max(overbookingPercent.max, `초과 입장 비율은 ${overbookingPercent.min}~${overbookingPercent.max}%입니다.`),
+    queueOpensMinutesBefore: int("대기열 오픈 시간을 숫자로 입력해 주세요.")
+      .min(queueOpensMinutesBefore.min, `${queueOpensMinutesBefore.min}~${queueOpensMinutesBefore.max}분 사이로 입력해 주세요.`)
+      .max(queueOpensMinutesBefore.max, `${queueOpensMinutesBefore.min}~${queueOpensMinutesBefore.max}분 사이로 입력해 주세요.`),
   })
-  .refine((sale) => !sale.closesAt || sale.closesAt > sale.opensAt, { path: ["closesAt"], message: "종료 시각은 시작 시각 이후여야 합니다." })
+  .refine((sale) => !sale.closesAt || sale.closesAt > sale.opensAt, { path: ["closesAt"], message: CLOSES_BEFORE_OPENS_MESSAGE })
   // Judged by this browser's clock, so it only catches the obvious case early; the server's clock decides.
-  .refine((sale) => sale.opensAt.getTime() > Date.now(), { path: ["opensAt"], message: PAST_START_MESSAGE });
+  .refine((sale) => sale.opensAt.getTime() > Date.now(), { path: ["opensAt"], message: OPENS_IN_PAST_MESSAGE });
 
 type ExistingSale = {
   id: number;
@@ -69,7 +73,7 @@ function toNumber(value: FormDataEntryValue | null) {
 /** Shows which product a typed id is, so a wrong number is noticed before scheduling. */
 function ProductLookup({ productId }: { productId: number }) {
   const trpc = useTRPC();
-  const isValid = Number.isInteger(productId) && productId > 0 && productId <= 2_147_483_647;
+  const isValid = isIdInRange(productId);
   const lookup = useQuery({ ...trpc.adminProduct.get.queryOptions({ id: productId }), enabled: isValid, retry: false });
   if (!isValid || lookup.isPending) return null;
   return (
@@ -98,7 +102,8 @@ export function SaleForm({ sale, initialProductId }: { sale?: ExistingSale; init
   const mutation = sale ? update : create;
   const serverMessage = formErrorMessage(mutation.error);
   // A refusal about one field is shown under that field (and in the summary), not as a form-wide message.
-  const serverFieldError: Record<string, string> | null = serverMessage === PAST_START_MESSAGE ? { opensAt: serverMessage } : serverMessage === CLOSE_BEFORE_OPEN_MESSAGE ? { closesAt: serverMessage } : null;
+  // The server's own words for these refusals, so its answer lands under the field it is about.
+  const serverFieldError: Record<string, string> | null = serverMessage === OPENS_IN_PAST_MESSAGE ? { opensAt: serverMessage } : serverMessage === CLOSES_BEFORE_OPENS_MESSAGE ? { closesAt: serverMessage } : null;
   const errors: Record<string, string> = { ...fieldErrorsFromServer(mutation.error), ...serverFieldError, ...clientErrors };
   const formError = serverFieldError ? null : serverMessage;
   const fieldId = (name: string) => `${idPrefix}-${name}`;
@@ -209,12 +214,12 @@ export function SaleForm({ sale, initialProductId }: { sale?: ExistingSale; init
         )}
       </div>
 
-      {number("salePrice", t.salePrice, sale?.salePrice, { min: 100 })}
-      {number("quantity", t.quantity, sale?.quantity, { min: 1 })}
+      {number("salePrice", t.salePrice, sale?.salePrice, { min: MIN_PRICE_WON })}
+      {number("quantity", t.quantity, sale?.quantity, { min: quantity.min })}
       <Field id={fieldId("opensAt")} label={t.opensAt} name="opensAt" type="datetime-local" defaultValue={sale ? dateToSeoulLocal(sale.opensAt) : undefined} error={errors.opensAt} />
       <Field id={fieldId("closesAt")} label={t.closesAt} name="closesAt" type="datetime-local" defaultValue={sale?.closesAt ? dateToSeoulLocal(sale.closesAt) : undefined} error={errors.closesAt} />
-      {number("perUserLimit", t.perUserLimit, sale?.perUserLimit ?? 1, { min: 1, max: 10 })}
-      {number("holdMinutes", t.holdMinutes, sale?.holdMinutes ?? 10, { min: 1, max: 60 })}
+      {number("perUserLimit", t.perUserLimit, sale?.perUserLimit ?? 1, perUserLimit)}
+      {number("holdMinutes", t.holdMinutes, sale?.holdMinutes ?? 10, holdMinutes)}
 
       <fieldset className="space-y-4 rounded-lg border border-zinc-200 p-4 sm:col-span-2">
         <legend className="px-1 text-sm font-semibold text-zinc-900">{adminKo.monitor.queue}</legend>
@@ -241,7 +246,7 @@ export function SaleForm({ sale, initialProductId }: { sale?: ExistingSale; init
               {t.fairnessMode}
             </label>
             <select id={`${idPrefix}-fairness`} name="fairnessMode" defaultValue={sale?.fairnessMode ?? "FIFO"} className={selectClass}>
-              {(["FIFO", "SHUFFLE_AT_OPEN", "RAFFLE"] as const).map((mode) => (
+              {SALE_FAIRNESS_MODES.map((mode) => (
                 <option key={mode} value={mode}>
                   {adminKo.fairness[mode]}
                 </option>
@@ -260,9 +265,9 @@ export function SaleForm({ sale, initialProductId }: { sale?: ExistingSale; init
             </div>
           </fieldset>
           {admissionMode === "RATE"
-            ? number("admissionRatePerMinute", t.admissionRatePerMinute, sale?.admissionRatePerMinute ?? 600, { min: 1 })
-            : number("overbookingPercent", t.overbookingPercent, sale?.overbookingPercent ?? 120, { min: 100, max: 300, hint: t.overbookingHint })}
-          {number("queueOpensMinutesBefore", t.queueOpensMinutesBefore, sale?.queueOpensMinutesBefore ?? 30, { min: 0, max: 1440 })}
+            ? number("admissionRatePerMinute", t.admissionRatePerMinute, sale?.admissionRatePerMinute ?? 600, { min: admissionRatePerMinute.min })
+            : number("overbookingPercent", t.overbookingPercent, sale?.overbookingPercent ?? 120, { ...overbookingPercent, hint: t.overbookingHint })}
+          {number("queueOpensMinutesBefore", t.queueOpensMinutesBefore, sale?.queueOpensMinutesBefore ?? 30, queueOpensMinutesBefore)}
           {/* The mode not shown keeps its stored value. */}
           {admissionMode === "RATE" ? (
             <input type="hidden" name="overbookingPercent" value={sale?.overbookingPercent ?? 120} />

@@ -10,22 +10,13 @@ import { PurchasePanel } from "~/app/(shop)/products/[id]/purchase-panel.tsx";
 import { ko } from "~/app/_i18n/ko.ts";
 import { formatKrw } from "~/app/_lib/format.ts";
 import { createRscContext, HydrateClient, prefetch, serverCaller, trpc } from "~/app/_trpc/server.tsx";
-import { MAX_QUANTITY_PER_ORDER } from "~/server/domain/orders/limits.ts";
+import { MAX_QUANTITY_PER_ORDER, parseIdParam } from "~/server/domain/input-rules.ts";
 
 type ProductPageProps = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-const MAX_PRODUCT_ID = 2_147_483_647;
-
-/** Only canonical positive integers are product ids; "01", "1e3" or "abc" are simply not pages. */
-function parseProductId(raw: string) {
-  if (!/^[1-9]\d{0,9}$/.test(raw)) return null;
-  const id = Number(raw);
-  return id <= MAX_PRODUCT_ID ? id : null;
-}
-
 /** One fetch per request, shared by generateMetadata and the page. Missing products become the 404 page. */
 const loadProduct = cache(async (rawId: string) => {
-  const id = parseProductId(rawId);
+  const id = parseIdParam(rawId);
   if (id === null) notFound();
 
   const caller = await serverCaller();

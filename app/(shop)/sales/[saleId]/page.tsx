@@ -8,12 +8,13 @@ import { formatKrw, formatSeoulDateTime } from "~/app/_lib/format.ts";
 import { serverCaller } from "~/app/_trpc/server.tsx";
 import { SalePanel } from "~/app/(shop)/sales/[saleId]/sale-panel.tsx";
 import { auth } from "~/server/auth.ts";
+import { MAX_INT_COLUMN } from "~/server/domain/input-rules.ts";
 
 type Props = { params: Promise<{ saleId: string }> };
 
 async function loadSale(rawId: string) {
   const id = Number(rawId);
-  if (!/^\d{1,10}$/.test(rawId) || !Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647) notFound();
+  if (!/^\d{1,10}$/.test(rawId) || !Number.isSafeInteger(id) || id < 1 || id > MAX_INT_COLUMN) notFound();
   try {
     return await (await serverCaller()).sale.get({ id });
   } catch (error) {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { emailBlindIndex } from "~/server/crypto/pii.ts";
 import type { DepsOf } from "~/server/deps.ts";
 import { adminOrderRowSelect } from "~/server/domain/admin/orders/select.ts";
+import { idField } from "~/server/domain/input-rules.ts";
 import type { Prisma } from "~/server/generated/prisma/client.ts";
 import { OrderStatus } from "~/server/generated/prisma/enums.ts";
 
@@ -12,7 +13,7 @@ export const listAdminOrdersInput = z
   .object({
     page: z.number().int().min(1).max(10_000).default(1),
     status: z.enum(OrderStatus).optional(),
-    saleId: z.number().int().positive().max(2_147_483_647).optional(),
+    saleId: idField().optional(),
     /** Placed at or after this instant (the page converts a Korean calendar day into it). */
     from: z.date().optional(),
     /** Placed before this instant. */

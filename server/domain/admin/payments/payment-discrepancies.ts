@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { DepsOf } from "~/server/deps.ts";
 import { auditEntrySelect } from "~/server/domain/admin/audit-log.ts";
 import { DomainError } from "~/server/domain/errors.ts";
+import { idField } from "~/server/domain/input-rules.ts";
 import { PAID_ORDER_STATUSES } from "~/server/domain/payments/ledger.ts";
 import { reconcilePayment } from "~/server/domain/payments/reconcile-payments.ts";
 import { Prisma } from "~/server/generated/prisma/client.ts";
@@ -75,7 +76,7 @@ export async function listPaymentDiscrepancies(deps: DepsOf<"db">) {
   };
 }
 
-export const recheckPaymentInput = z.object({ paymentId: z.number().int().positive().max(2_147_483_647) });
+export const recheckPaymentInput = z.object({ paymentId: idField() });
 export type RecheckPaymentInput = z.infer<typeof recheckPaymentInput>;
 
 /** "Check now": settles one unsettled row against the provider at once, on the admin's behalf (audit-logged). */

@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { idField, MAX_INT_COLUMN, MAX_STOCK_UNITS, priceField } from "~/server/domain/input-rules.ts";
+
 /**
  * The product form's rules, shared by the admin procedures and the browser (plain zod, no server imports), so the
  * form can show the same messages before a round trip. Prices are integer KRW.
@@ -26,17 +28,13 @@ export const productFields = z.object({
     .trim()
     .min(1, "상품 설명을 입력해 주세요.")
     .max(5_000, "상품 설명은 5,000자 이하로 입력해 주세요."),
-  price: z
-    .number({ error: "가격을 숫자로 입력해 주세요." })
-    .int("가격은 원 단위 정수로 입력해 주세요.")
-    .min(100, "가격은 100원 이상이어야 합니다.")
-    .max(100_000_000, "가격은 1억 원 이하여야 합니다."),
+  price: priceField({ required: "가격을 숫자로 입력해 주세요.", integer: "가격은 원 단위 정수로 입력해 주세요.", topic: "가격은" }),
   stock: z
     .number({ error: "재고를 숫자로 입력해 주세요." })
     .int("재고는 정수로 입력해 주세요.")
     .min(0, "재고는 0개 이상이어야 합니다.")
-    .max(1_000_000, "재고는 1,000,000개 이하여야 합니다."),
-  categoryId: z.number({ error: "카테고리를 선택해 주세요." }).int().positive("카테고리를 선택해 주세요.").max(2_147_483_647),
+    .max(MAX_STOCK_UNITS, `재고는 ${MAX_STOCK_UNITS.toLocaleString("en-US")}개 이하여야 합니다.`),
+  categoryId: z.number({ error: "카테고리를 선택해 주세요." }).int().positive("카테고리를 선택해 주세요.").max(MAX_INT_COLUMN),
   status: z.enum(PRODUCT_STATUSES, { error: "판매 상태를 선택해 주세요." }),
   imageUrl: z
     .string({ error: "상품 이미지를 올려 주세요." })
@@ -44,4 +42,4 @@ export const productFields = z.object({
 });
 export type ProductFields = z.infer<typeof productFields>;
 
-export const productIdInput = z.object({ id: z.number().int().positive().max(2_147_483_647) });
+export const productIdInput = z.object({ id: idField() });

@@ -10,6 +10,7 @@ import { FormMessage } from "~/app/_components/form.tsx";
 import { adminKo } from "~/app/_i18n/admin.ts";
 import { requireAdmin } from "~/app/_lib/require-session.ts";
 import { serverCaller } from "~/app/_trpc/server.tsx";
+import { parseIdParam } from "~/server/domain/input-rules.ts";
 
 export const metadata: Metadata = { title: adminKo.products.title };
 
@@ -18,7 +19,7 @@ type EditProductPageProps = { params: Promise<{ id: string }>; searchParams: Pro
 export default async function EditProductPage({ params, searchParams }: EditProductPageProps) {
   const { id } = await params;
   await requireAdmin(`/admin/products/${encodeURIComponent(id)}`);
-  if (!/^[1-9]\d{0,9}$/.test(id) || Number(id) > 2_147_483_647) notFound();
+  if (parseIdParam(id) === null) notFound();
   const caller = await serverCaller();
   const [product, categories] = await Promise.all([
     caller.adminProduct.get({ id: Number(id) }).catch((error: unknown) => {

@@ -7,6 +7,7 @@ import { prefetchOr404 } from "~/app/(admin)/admin/_lib/prefetch-or-404.ts";
 import { adminKo } from "~/app/_i18n/admin.ts";
 import { requireAdmin } from "~/app/_lib/require-session.ts";
 import { HydrateClient, trpc } from "~/app/_trpc/server.tsx";
+import { parseIdParam } from "~/server/domain/input-rules.ts";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const { id } = await params;
@@ -16,7 +17,7 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 export default async function SaleMonitorPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   await requireAdmin(`/admin/sales/${encodeURIComponent(id)}`);
-  if (!/^[1-9]\d{0,9}$/.test(id) || Number(id) > 2_147_483_647) notFound();
+  if (parseIdParam(id) === null) notFound();
   await prefetchOr404(trpc.adminSale.monitor.queryOptions({ id: Number(id) }));
 
   return (

@@ -9,13 +9,14 @@ import { FormMessage } from "~/app/_components/form.tsx";
 import { adminKo } from "~/app/_i18n/admin.ts";
 import { requireAdmin } from "~/app/_lib/require-session.ts";
 import { serverCaller } from "~/app/_trpc/server.tsx";
+import { parseIdParam } from "~/server/domain/input-rules.ts";
 
 export const metadata: Metadata = { title: adminKo.sales.title };
 
 export default async function EditSalePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   await requireAdmin(`/admin/sales/${encodeURIComponent(id)}/edit`);
-  if (!/^[1-9]\d{0,9}$/.test(id) || Number(id) > 2_147_483_647) notFound();
+  if (parseIdParam(id) === null) notFound();
   const sale = await (await serverCaller()).adminSale.get({ id: Number(id) }).catch((error: unknown) => {
     if (error instanceof TRPCError && error.code === "NOT_FOUND") notFound();
     throw error;
