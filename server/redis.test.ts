@@ -7,6 +7,7 @@ import { Ratelimit } from "@upstash/ratelimit";
 import { Redis, type UpstashResponse } from "@upstash/redis";
 import { Redis as IORedis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "~/server/testing/eventually.ts";
 
 // server/env.js reads process.env once, on first import: set the prefix before anything imports it.
 process.env.REDIS_KEY_PREFIX ??= `fmtest:redis:${process.pid}:`;
@@ -23,19 +24,6 @@ const noop = () => {};
 let keySeq = 0;
 /** A fresh key per use, so tests never see each other's data. */
 const testKey = (name: string) => redisKey("redis-test", name, ++keySeq);
-
-/** Polls `attempt` until it resolves, failing after `timeoutMs`; the interval is the only wait. */
-async function eventually<T>(attempt: () => Promise<T>, timeoutMs = 5_000, intervalMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    }
-  }
-}
 
 async function elapsedMs(promise: Promise<unknown>): Promise<number> {
   const start = performance.now();
@@ -394,7 +382,7 @@ describe("outages", () => {
       expect(await elapsedMs(client.get(key))).toBeLessThan(3_000);
 
       await proxy.start();
-      expect(await eventually(() => client.get(key))).toBe("before");
+      expect(await eventually(() => client.get(key), { timeoutMs: 5_000 })).toBe("before");
       expect(await client.set(key, "after")).toBe("OK");
       expect(await raw.get(key)).toBe("after");
     } finally {
@@ -422,7 +410,7 @@ describe("outages", () => {
       proxy.cut();
       await expect(inFlight).rejects.toBeInstanceOf(RedisUnavailableError);
 
-      expect(await eventually(() => client.get(key))).toBe(1);
+      expect(await eventually(() => client.get(key), { timeoutMs: 5_000 })).toBe(1);
       expect(await raw.get(key)).toBe("1");
     } finally {
       await closeRedis(client);

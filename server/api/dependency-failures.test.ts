@@ -18,6 +18,7 @@ import { env } from "~/server/env.js";
 import { runWithDependencyFailureStatus } from "~/server/http/dependency-failure-scope.ts";
 import { createTcpRequester, redis } from "~/server/redis.ts";
 import { sessionFromCookieHeader } from "~/server/session.ts";
+import { eventually } from "~/server/testing/eventually.ts";
 import { createFlashSale, createUser } from "~/server/testing/factories.ts";
 import { sessionCookieFor, startTestServer } from "~/server/testing/http.ts";
 import { deleteSaleCompletely } from "~/server/testing/sales.ts";
@@ -25,18 +26,6 @@ import { startTcpProxy } from "~/server/testing/tcp-proxy.ts";
 
 const POOL_SIZE = 2;
 const ACQUIRE_TIMEOUT_MS = 300;
-
-async function eventually<T>(attempt: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
 
 /** Other connections of this worker's database whose statement or state matches, as MariaDB sees them right now. */
 async function sessionsWhere(condition: { infoLike?: string; stateLike?: string }) {

@@ -10,21 +10,9 @@ import { checkHealth } from "~/server/domain/system/check-health.ts";
 import { env } from "~/server/env.js";
 import { createDependencyGate } from "~/server/http/dependency-gate.ts";
 import { createTcpRequester } from "~/server/redis.ts";
+import { eventually } from "~/server/testing/eventually.ts";
 import { createTestClient, startTestServer } from "~/server/testing/http.ts";
 import { startTcpProxy } from "~/server/testing/tcp-proxy.ts";
-
-/** Polls until the condition holds: recovery is awaited on a condition, not a fixed sleep. */
-async function eventually<T>(attempt: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}
 
 describe("MySQL or Redis down at request time", () => {
   const databaseUrl = new URL(env.DATABASE_URL);
@@ -73,7 +61,7 @@ describe("MySQL or Redis down at request time", () => {
     expect(Date.now() - startedAt).toBeLessThan(10_000);
 
     await mysqlProxy.up();
-    await expect(eventually(() => client.product.list.query({ page: 1, pageSize: 12 }))).resolves.toHaveProperty("items");
+    await expect(eventually(() => client.product.list.query({ page: 1, pageSize: 12 }), { timeoutMs: 15_000, intervalMs: 200 })).resolves.toHaveProperty("items");
   });
 
   it("reports Redis down in health and the page gate closes, then both recover", async () => {
@@ -87,9 +75,12 @@ describe("MySQL or Redis down at request time", () => {
     expect(await gate.isHealthy()).toBe(false);
 
     await redisProxy.up();
-    await eventually(async () => {
-      if (!(await gate.isHealthy())) throw new Error("still unhealthy");
-    });
+    await eventually(
+      async () => {
+        if (!(await gate.isHealthy())) throw new Error("still unhealthy");
+      },
+      { timeoutMs: 15_000, intervalMs: 200 },
+    );
     expect((await client.system.health.query()).ok).toBe(true);
   });
 });
