@@ -2,7 +2,7 @@ import { z } from "zod";
 
 import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
-import { orderCancelled, paymentRefundRequested } from "~/server/domain/events.ts";
+import { orderCancelled } from "~/server/domain/events.ts";
 import { refundPaymentSoon, requestRefundOfOrderPayment } from "~/server/domain/payments/refund-payment.ts";
 import { releaseOrderUnits, syncSaleOrderAfterCommit } from "~/server/domain/orders/release-order-units.ts";
 import { releasableOrderSelect } from "~/server/domain/orders/select.ts";
@@ -59,7 +59,6 @@ export async function cancelOrder(deps: Deps, input: CancelOrderInput & { userId
     const wasPaid = order.status === "PAID";
     await releaseOrderUnits(tx, order, { wasPaid });
     const paymentId = wasPaid ? await requestRefundOfOrderPayment(tx, order.id, now) : null;
-    if (paymentId !== null) await enqueueEvent(tx, paymentRefundRequested, { orderId: order.id, paymentId });
     await enqueueEvent(tx, orderCancelled, { orderId: order.id });
     return { order, paymentId };
   });

@@ -1,6 +1,6 @@
 
 import type { DepsOf } from "~/server/deps.ts";
-import { orderReturned, paymentRefundRequested } from "~/server/domain/events.ts";
+import { orderReturned } from "~/server/domain/events.ts";
 import { refundPaymentSoon, requestRefundOfOrderPayment } from "~/server/domain/payments/refund-payment.ts";
 import { releaseOrderUnits, syncSaleOrderAfterCommit } from "~/server/domain/orders/release-order-units.ts";
 import { releasableOrderSelect } from "~/server/domain/orders/select.ts";
@@ -27,7 +27,6 @@ export async function completeReturn(deps: Deps, input: { orderId: string }) {
 
     await releaseOrderUnits(tx, order, { wasPaid: true });
     const paymentId = await requestRefundOfOrderPayment(tx, order.id, now);
-    if (paymentId !== null) await enqueueEvent(tx, paymentRefundRequested, { orderId: order.id, paymentId });
     await enqueueEvent(tx, orderReturned, { orderId: order.id });
     return { order, paymentId };
   });

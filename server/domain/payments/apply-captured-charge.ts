@@ -1,12 +1,12 @@
 
 import type { DepsOf } from "~/server/deps.ts";
 import type { AddressSnapshot } from "~/server/domain/orders/address-snapshot.ts";
-import { orderPaid, paymentRefundRequested } from "~/server/domain/events.ts";
+import { orderPaid } from "~/server/domain/events.ts";
 import { addMs, orderTimings } from "~/server/domain/orders/order-timing.ts";
 import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
 import { moveAttempt, runPaymentTransaction } from "~/server/domain/payments/ledger.ts";
 import { finishPaidOrder } from "~/server/domain/payments/paid-sale-units.ts";
-import { refundPaymentSoon } from "~/server/domain/payments/refund-payment.ts";
+import { oweChargeBack, refundPaymentSoon } from "~/server/domain/payments/refund-payment.ts";
 
 type Deps = DepsOf<"db" | "redis" | "clock" | "payments">;
 
@@ -45,8 +45,7 @@ export async function applyCapturedCharge(
       await enqueueEvent(tx, orderPaid, { orderId: order.id });
       return { outcome: "PAID", paidAt: now };
     }
-    await moveAttempt(tx, charge.paymentId, { from: ["APPROVED"], to: "REFUND_PENDING", at: now, failureCode: "ORDER_NOT_PAYABLE", failureMessage: NOT_PAYABLE_REFUND_REASON });
-    await enqueueEvent(tx, paymentRefundRequested, { orderId: order.id, paymentId: charge.paymentId });
+    await oweChargeBack(tx, { paymentId: charge.paymentId, orderId: order.id, from: ["APPROVED"], at: now, failureCode: "ORDER_NOT_PAYABLE", failureMessage: NOT_PAYABLE_REFUND_REASON });
     return { outcome: "NOT_PAYABLE" };
   });
 
@@ -61,11 +60,9 @@ export async function applyCapturedCharge(
  */
 export async function refundUnusableCharge(deps: Deps, charge: { paymentId: number; orderId: string; failureCode: string }) {
   const now = deps.clock.now();
-  const isOwed = await runPaymentTransaction(deps.db, async (tx) => {
-    if (!(await moveAttempt(tx, charge.paymentId, { from: ["PENDING"], to: "REFUND_PENDING", at: now, failureCode: charge.failureCode, failureMessage: NOT_PAYABLE_REFUND_REASON }))) return false;
-    await enqueueEvent(tx, paymentRefundRequested, { orderId: charge.orderId, paymentId: charge.paymentId });
-    return true;
-  });
+  const isOwed = await runPaymentTransaction(deps.db, (tx) =>
+    oweChargeBack(tx, { paymentId: charge.paymentId, orderId: charge.orderId, from: ["PENDING"], at: now, failureCode: charge.failureCode, failureMessage: NOT_PAYABLE_REFUND_REASON }),
+  );
   if (isOwed) await refundPaymentSoon(deps, charge.paymentId);
   return isOwed;
 }

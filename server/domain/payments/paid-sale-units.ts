@@ -1,6 +1,6 @@
 
 import type { DepsOf } from "~/server/deps.ts";
-import { orderCancelled, paymentRefundRequested } from "~/server/domain/events.ts";
+import { orderCancelled } from "~/server/domain/events.ts";
 import { syncSaleOrderAfterCommit } from "~/server/domain/orders/release-order-units.ts";
 import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
 import { PAID_ORDER_STATUSES } from "~/server/domain/payments/ledger.ts";
@@ -40,7 +40,6 @@ async function revokeOversoldSaleOrder(deps: Deps, order: PaidOrder) {
     });
     if (count === 0) return null;
     const paymentId = await requestRefundOfOrderPayment(tx, order.id, now);
-    if (paymentId !== null) await enqueueEvent(tx, paymentRefundRequested, { orderId: order.id, paymentId });
     await enqueueEvent(tx, orderCancelled, { orderId: order.id });
     return { paymentId };
   });

@@ -1,19 +1,36 @@
 import type { DepsOf } from "~/server/deps.ts";
+import { paymentRefundRequested } from "~/server/domain/events.ts";
+import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
 import { isPaidOrderStatus, moveAttempt } from "~/server/domain/payments/ledger.ts";
+import type { PaymentStatus } from "~/server/generated/prisma/enums.ts";
 import type { Prisma } from "~/server/generated/prisma/client.ts";
 import { logger } from "~/server/logger.ts";
 
 type Deps = DepsOf<"db" | "clock" | "payments">;
 
 /**
- * Marks an order's approved charge for refund, in the transaction that moves the order out of its paid statuses
- * (cancel, return): from then on the ledger says the money must go back, and refundPayment gives it back. Returns
- * the payment id to refund, or null for an order that was never paid.
+ * The one way a charge becomes owed back: REFUND_PENDING and a refund request in the outbox, in the caller's
+ * transaction, so the two commit together and refundPayment (or reconciliation) gives the money back. False when
+ * another writer moved the row first.
+ */
+export async function oweChargeBack(
+  tx: Prisma.TransactionClient,
+  charge: { paymentId: number; orderId: string; from: readonly PaymentStatus[]; at: Date; failureCode?: string; failureMessage?: string },
+) {
+  const { paymentId, orderId, ...move } = charge;
+  if (!(await moveAttempt(tx, paymentId, { ...move, to: "REFUND_PENDING" }))) return false;
+  await enqueueEvent(tx, paymentRefundRequested, { orderId, paymentId });
+  return true;
+}
+
+/**
+ * Owes an order's approved charge back, in the transaction that moves the order out of its paid statuses (cancel,
+ * return). Returns the payment id to refund, or null for an order that was never paid.
  */
 export async function requestRefundOfOrderPayment(tx: Prisma.TransactionClient, orderId: string, now: Date) {
   const payment = await tx.payment.findFirst({ where: { orderId, status: "APPROVED" }, orderBy: { id: "desc" }, select: { id: true } });
   if (!payment) return null;
-  await moveAttempt(tx, payment.id, { from: ["APPROVED"], to: "REFUND_PENDING", at: now });
+  await oweChargeBack(tx, { paymentId: payment.id, orderId, from: ["APPROVED"], at: now });
   return payment.id;
 }
 
