@@ -1,4 +1,5 @@
 import { appClock } from "~/server/app-clock.ts";
+import { configFromEnv } from "~/server/config.ts";
 import { db } from "~/server/db.ts";
 import type { AppDeps } from "~/server/deps.ts";
 import { sendEmail } from "~/server/email.ts";
@@ -18,6 +19,7 @@ export function createApp(parts: Partial<AppDeps> = {}): AppDeps {
     clock: parts.clock ?? appClock,
     payments: parts.payments ?? createPaymentGateway({ baseUrl: env.PAYMENT_PROVIDER_URL }),
     sendEmail: parts.sendEmail ?? sendEmail,
+    config: parts.config ?? configFromEnv(),
   };
 }
 

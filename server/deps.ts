@@ -1,6 +1,7 @@
 import type { Redis } from "@upstash/redis";
 
 import type { Clock } from "~/server/clock.ts";
+import type { AppConfig } from "~/server/config.ts";
 import type { Db } from "~/server/db.ts";
 import type { EmailSender } from "~/server/email.ts";
 import type { PaymentGateway } from "~/server/payments/types.ts";
@@ -17,6 +18,8 @@ export type AppDeps = {
   clock: Clock;
   payments: PaymentGateway;
   sendEmail: EmailSender;
+  /** Settings read from the environment once (server/config.ts); domain code reads these, never `env`. */
+  config: AppConfig;
 };
 
 export type DepsOf<Key extends keyof AppDeps> = Pick<AppDeps, Key>;

@@ -1,0 +1,50 @@
+import { env, workflowMode } from "~/server/env.js";
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The app's settings, read from the environment once by the composition root and handed to the domain as
+ * `deps.config`. Domain code never reads `env`: a test or script passes its own config (or overrides a part of it)
+ * through createApp({ config }).
+ */
+export type AppConfig = {
+  /** Public origin used in links inside emails. */
+  appUrl: string;
+  /** Secret that keys purchase tokens and email verification codes (derived keys, never used raw). */
+  authSecret: string;
+  sessionMaxAgeS: number;
+  purchaseTokenTtlS: number;
+  orderTimings: {
+    paymentWindowMs: number;
+    shipAfterMs: number;
+    deliverAfterMs: number;
+    returnWindowDays: number;
+    returnCompleteAfterMs: number;
+  };
+  saleReserveRateLimit: { windowMs: number; perUser: number; perIp: number };
+  dueWork: { intervalMs: number; runner: "auto" | "off" };
+  workflowMode: ReturnType<typeof workflowMode>;
+};
+
+export function configFromEnv(): AppConfig {
+  return {
+    appUrl: env.APP_URL,
+    authSecret: env.AUTH_SECRET,
+    sessionMaxAgeS: env.SESSION_MAX_AGE_S,
+    purchaseTokenTtlS: env.PURCHASE_TOKEN_TTL_S,
+    orderTimings: {
+      paymentWindowMs: env.PAYMENT_WINDOW_MINUTES * 60_000,
+      shipAfterMs: env.ORDER_SHIP_AFTER_HOURS * HOUR_MS,
+      deliverAfterMs: env.ORDER_DELIVER_AFTER_HOURS * HOUR_MS,
+      returnWindowDays: env.ORDER_RETURN_WINDOW_DAYS,
+      returnCompleteAfterMs: env.ORDER_RETURN_COMPLETE_AFTER_HOURS * HOUR_MS,
+    },
+    saleReserveRateLimit: {
+      windowMs: env.SALE_RESERVE_RATE_WINDOW_MS,
+      perUser: env.SALE_RESERVE_USER_LIMIT,
+      perIp: env.SALE_RESERVE_IP_LIMIT,
+    },
+    dueWork: { intervalMs: env.DUE_WORK_INTERVAL_MS, runner: env.DUE_WORK_RUNNER },
+    workflowMode: workflowMode(),
+  };
+}
