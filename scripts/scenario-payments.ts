@@ -318,7 +318,7 @@ const operations = dueOperations as unknown as Record<string, DueOperation>;
 async function pendingMoney(orderIds: string[]) {
   const [ledger, events, unpaid] = await Promise.all([
     db.$queryRaw<Array<{ n: bigint }>>`SELECT COUNT(*) AS n FROM \`Payment\` WHERE \`orderId\` IN (${Prisma.join(orderIds)}) AND \`status\` IN ('PENDING', 'REFUND_PENDING')`,
-    db.$queryRaw<Array<{ n: bigint }>>`SELECT COUNT(*) AS n FROM \`OutboxEvent\` WHERE \`processedAt\` IS NULL AND \`attempts\` < 10 AND \`name\` LIKE 'shop/payment.%'`,
+    db.$queryRaw<Array<{ n: bigint }>>`SELECT COUNT(*) AS n FROM \`OutboxEvent\` WHERE \`processedAt\` IS NULL AND \`deadAt\` IS NULL AND \`name\` LIKE 'shop/payment.%'`,
     db.order.count({ where: { id: { in: orderIds }, status: "PENDING_PAYMENT" } }),
   ]);
   return { ledger: Number(ledger[0]?.n ?? 0), refundEvents: Number(events[0]?.n ?? 0), unpaidOrders: unpaid };
