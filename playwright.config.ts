@@ -2,6 +2,8 @@ import { defineConfig, devices } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${port}`;
+// The production front (nginx) in front of the same app, for e2e/public-pages.spec.ts: see e2e/fixtures/proxy.ts.
+const proxyPort = Number(process.env.E2E_PROXY_PORT ?? port + 2000);
 
 export default defineConfig({
   testDir: "e2e",
@@ -24,7 +26,8 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "chromium", use: { ...devices["Desktop Chrome"] }, testIgnore: /mobile\.spec\.ts$/ },
+    // instances.spec.ts needs its own topology: playwright.instances.config.ts.
+    { name: "chromium", use: { ...devices["Desktop Chrome"] }, testIgnore: /(mobile|instances)\.spec\.ts$/ },
     // A phone (390×844, touch, mobile viewport meta honoured) on the same Debian Chromium: WebKit cannot be fetched here.
     {
       name: "mobile",
@@ -40,13 +43,24 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    command: "bash scripts/e2e-server.sh",
-    url: `${baseURL}/login`,
-    // A cold production build takes minutes on a busy 2-core machine.
-    timeout: 480_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-  },
+  webServer: [
+    {
+      command: "bash scripts/e2e-server.sh",
+      url: `${baseURL}/login`,
+      // A cold production build takes minutes on a busy 2-core machine.
+      timeout: 480_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    {
+      // Ready once the app behind it answers, so it shares the app's timeout.
+      command: `npx tsx scripts/start-proxy.ts --port ${proxyPort} --upstream 127.0.0.1:${port} --prefix var/e2e-proxy-${proxyPort}`,
+      url: `http://localhost:${proxyPort}/login`,
+      timeout: 480_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  ],
 });

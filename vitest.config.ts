@@ -10,7 +10,8 @@ export default defineConfig({
   },
   test: {
     include: ["**/*.test.ts"],
-    exclude: ["**/node_modules/**", "e2e/**", ".next/**", "server/generated/**"],
+    // *.cluster.test.ts need the local Redis Cluster: vitest.cluster.config.ts runs them (scripts/test.sh does both).
+    exclude: ["**/node_modules/**", "e2e/**", ".next/**", "server/generated/**", "**/*.cluster.test.ts"],
     // Vitest's default too, pinned on purpose: native addons such as @node-rs/argon2 are only dependable in
     // child processes, not worker threads.
     pool: "forks",

@@ -1,10 +1,10 @@
 // The fixtures load .env.local, so they must be imported before anything that reads the environment.
-import { appNow, expect, test } from "./fixtures/app";
+import { appNow, expect, signInContext, test } from "./fixtures/app";
 
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 
-import { createFlashSale, createProduct } from "~/server/testing/factories.ts";
+import { createAddress, createFlashSale, createProduct, createUser } from "~/server/testing/factories.ts";
 
 /**
  * axe on the storefront's main pages, at desktop width ("chromium" project) and on a phone ("mobile" project): no
@@ -29,4 +29,16 @@ test("home, product, sale and login pages have no serious or critical axe violat
     await expect(page.locator("main#main")).toBeVisible();
     expect(await seriousViolations(page), path).toEqual([]);
   }
+});
+
+test("a signed-in buyer's sale page before the open (the readiness island) has no serious or critical axe violations", async ({ page, context, db }) => {
+  test.setTimeout(60_000);
+  const sale = await createFlashSale(db, { opensAt: new Date((await appNow()).getTime() + 3_600_000), salePrice: 19_000 });
+  const buyer = await createUser(db);
+  await createAddress(db, buyer.id, { label: "우리집" });
+  await signInContext(context, buyer);
+
+  await page.goto(`/sales/${sale.id}`);
+  await expect(page.getByRole("region", { name: "결제 미리 준비하기" }).getByRole("radio", { name: /우리집/ })).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
 });

@@ -1,18 +1,13 @@
 // The fixtures load .env.local, so they must be imported before anything that reads the environment.
-import { advanceAppClock, appNow, expect, signInContext, test } from "./fixtures/app";
+import { advanceAppClock, appNow, expect, signInContext, snapshot, test } from "./fixtures/app";
 
 import type { Page } from "@playwright/test";
 
 import { createAddress, createFlashSale, createProduct, createUser } from "~/server/testing/factories.ts";
 
-/**
- * Drop day on a phone (the "mobile" project: 390×844). `UPDATE_SCREENSHOTS=1` also refreshes the committed
- * screenshots in e2e/screenshots/ (CSS pixels, so they stay small).
- */
-async function snapshot(page: Page, name: string) {
-  if (process.env.UPDATE_SCREENSHOTS !== "1") return;
-  await page.screenshot({ path: `e2e/screenshots/${name}.png`, scale: "css", animations: "disabled", caret: "hide" });
-}
+// Drop day on a phone (the "mobile" project: 390×844). `UPDATE_SCREENSHOTS=1` also refreshes the committed
+// screenshots in e2e/screenshots/ (see snapshot() in the fixtures). The whole path from the reminder mail to the paid
+// order is e2e/drop-day.mobile.spec.ts.
 
 /** Whether an element lies entirely inside the 390×844 screen as it is scrolled now. */
 async function isInViewport(page: Page, testId: string) {

@@ -15,3 +15,5 @@ export const orderDelivered = eventType(events.orderDelivered.name, { schema: ev
 export const orderCancelled = eventType(events.orderCancelled.name, { schema: events.orderCancelled.schema });
 export const orderReturned = eventType(events.orderReturned.name, { schema: events.orderReturned.schema });
 export const paymentRefundRequested = eventType(events.paymentRefundRequested.name, { schema: events.paymentRefundRequested.schema });
+export const productRestocked = eventType(events.productRestocked.name, { schema: events.productRestocked.schema });
+export const saleUnitsReturned = eventType(events.saleUnitsReturned.name, { schema: events.saleUnitsReturned.schema });

@@ -1,14 +1,16 @@
 // Micro-benchmark: EVALSHA of a trivial script through raw ioredis vs @upstash/redis over our TCP requester, to keep
 // the requester's overhead visible. Run: npx tsx scripts/bench-redis-requester.ts [N] [concurrency]
+// With REDIS_CLUSTER_NODES set it also measures the cluster requester against a raw ioredis Cluster (each call keyed
+// by one of 64 hash tags, so calls spread over the primaries as a sale's traffic across sales would).
 import "~/server/load-env.ts";
 
 import { createHash } from "node:crypto";
 
 import { Redis } from "@upstash/redis";
-import { Redis as IORedis } from "ioredis";
+import { Cluster, Redis as IORedis } from "ioredis";
 
 import { env } from "~/server/env.js";
-import { createTcpRequester } from "~/server/redis.ts";
+import { createClusterRequester, createTcpRequester, parseClusterNodes } from "~/server/redis.ts";
 
 const total = Number(process.argv[2] ?? 50_000);
 const concurrency = Number(process.argv[3] ?? 64);
@@ -46,6 +48,20 @@ const contenders: Record<string, () => Promise<unknown>> = {
 };
 
 await io.script("LOAD", lua);
+
+const clusterNodes = parseClusterNodes(env.REDIS_CLUSTER_NODES);
+const cluster = clusterNodes && new Cluster(clusterNodes.map((node) => ({ host: node.split(":")[0]!, port: Number(node.split(":")[1]) })), { lazyConnect: true, redisOptions: { protocol: 2 } });
+const clusterRequester = clusterNodes && createClusterRequester(clusterNodes);
+if (cluster && clusterRequester) {
+  await cluster.connect();
+  // Every primary has its own script cache.
+  for (const node of cluster.nodes("master")) await node.script("LOAD", lua);
+  const upstashCluster = new Redis(clusterRequester);
+  let call = 0;
+  const nextKey = () => `bench:{t${call++ % 64}}`;
+  contenders["raw ioredis Cluster evalsha (keyed)"] = () => cluster.evalsha(sha, 1, nextKey(), "1");
+  contenders["@upstash/redis + cluster requester"] = () => upstashCluster.evalsha(sha, [nextKey()], ["1"]);
+}
 const samples = new Map<string, number[]>();
 for (const [name, call] of Object.entries(contenders)) {
   await measure(call); // warm-up: connect, JIT
@@ -64,6 +80,8 @@ for (const [name, values] of samples) {
 }
 
 io.disconnect();
+cluster?.disconnect();
+await clusterRequester?.close();
 await requester.close();
 await requesterNoSocketTimeout.close();
 process.exit(0);

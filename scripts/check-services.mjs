@@ -20,6 +20,9 @@ const setting = (name, fallback) => process.env[name] || fileEnv[name] || fallba
 const databaseUrl = new URL(setting("DATABASE_URL", "mysql://root@127.0.0.1:3306/flashmart"));
 const usesUpstash = Boolean(setting("UPSTASH_REDIS_REST_URL", ""));
 const redisUrl = new URL(setting("REDIS_URL", "redis://127.0.0.1:6379"));
+// With a cluster configured, its first seed stands for it (ioredis finds the other nodes from any one).
+const clusterSeed = setting("REDIS_CLUSTER_NODES", "").split(",")[0]?.trim();
+const redisAddress = clusterSeed ? new URL(`redis://${clusterSeed}`) : redisUrl;
 
 const services = [
   {
@@ -32,10 +35,12 @@ const services = [
     ? []
     : [
         {
-          name: "Redis",
-          host: redisUrl.hostname,
-          port: Number(redisUrl.port || 6379),
-          howToStart: 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no   (or: docker compose up -d redis)',
+          name: clusterSeed ? "Redis Cluster" : "Redis",
+          host: redisAddress.hostname,
+          port: Number(redisAddress.port || 6379),
+          howToStart: clusterSeed
+            ? "scripts/redis-cluster.sh start"
+            : 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no   (or: docker compose up -d redis)',
         },
       ]),
 ];

@@ -4,11 +4,12 @@
  */
 import "~/server/load-env.ts";
 
-import { Redis as IORedis } from "ioredis";
 import mariadb from "mariadb";
 
 import { env } from "~/server/env.js";
 import { applyMigrations, ensureDatabase } from "~/scripts/migrate.ts";
+import { parseClusterNodes } from "~/server/redis.ts";
+import { connectRedisDirect, deleteKeysWithPrefix } from "~/server/testing/redis-prefix.ts";
 
 if (!process.argv.includes("--yes")) {
   console.error(`This drops ${new URL(env.DATABASE_URL).pathname.slice(1)}. Re-run with --yes.`);
@@ -29,15 +30,9 @@ await connection.end();
 await ensureDatabase(env.DATABASE_URL);
 await applyMigrations(env.DATABASE_URL, { log: () => {} });
 
-const io = new IORedis(env.REDIS_URL, { lazyConnect: true });
-await io.connect();
-let cursor = "0";
-do {
-  const [next, keys] = await io.scan(cursor, "MATCH", `${env.REDIS_KEY_PREFIX}*`, "COUNT", 1000);
-  cursor = next;
-  if (keys.length > 0) await io.unlink(...keys);
-} while (cursor !== "0");
-await io.quit();
+const redis = await connectRedisDirect({ url: env.REDIS_URL, clusterNodes: parseClusterNodes(env.REDIS_CLUSTER_NODES) });
+await deleteKeysWithPrefix(redis, env.REDIS_KEY_PREFIX);
+redis.disconnect();
 
 const { db } = await import("~/server/db.ts");
 const { seedDemoData } = await import("~/prisma/seed.ts");

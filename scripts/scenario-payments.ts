@@ -115,6 +115,8 @@ const { orderEventHandlers } = await import("~/server/domain/orders/order-event-
 const { saleEventHandlers } = await import("~/server/domain/sales/event-handlers.ts");
 const { issuePurchaseToken } = await import("~/server/domain/sales/purchase-token.ts");
 const { createPaymentGateway } = await import("~/server/payments/gateway.ts");
+const { configFromEnv } = await import("~/server/config.ts");
+const { createSaleEngine } = await import("~/server/domain/sales/sale-engine.ts");
 const { createDefaultAddresses, createFlashSale, createProduct, createUsers } = await import("~/server/testing/factories.ts");
 const { sessionCookieFor } = await import("~/server/testing/http.ts");
 const { freshPurchaseSession } = await import("~/server/testing/sales.ts");
@@ -310,8 +312,10 @@ const payments = createPaymentGateway({ baseUrl: sandboxUrl });
 // Mail is not under test: the handlers run (with any side effect besides the mail) but nothing is rendered into the
 // mailbox, which would make draining thousands of "please pay" events the slowest part of the drill.
 const skipMail: EmailSender = async () => ({ id: 0 });
-const handlerDeps = { db, redis, clock: drillClock, sendEmail: skipMail, payments };
-const dueDeps = { db, redis, clock: drillClock, payments, dispatch: createLocalDispatcher({ ...saleEventHandlers(handlerDeps), ...orderEventHandlers(handlerDeps) }) };
+const config = configFromEnv();
+const saleEngine = createSaleEngine({ redis, config });
+const handlerDeps = { db, redis, clock: drillClock, sendEmail: skipMail, payments, config, saleEngine };
+const dueDeps = { db, redis, clock: drillClock, payments, saleEngine, dispatch: createLocalDispatcher({ ...saleEventHandlers(handlerDeps), ...orderEventHandlers(handlerDeps) }) };
 type DueOperation = (deps: typeof dueDeps) => Promise<{ processed?: number; failed?: number } & Record<string, unknown>>;
 const operations = dueOperations as unknown as Record<string, DueOperation>;
 
@@ -459,7 +463,7 @@ async function prepareWinners(count: number) {
   const sale = await createFlashSale(db, { opensAt: new Date(Date.now() - 1_000), quantity: count, perUserLimit: 1, holdMinutes: 10 });
   const cookies = await Promise.all(users.map((user) => sessionCookieFor(user, { maxAgeS: 3_600 })));
   const results = await inPool(users, 100, async (user) => {
-    const { token } = issuePurchaseToken({ userId: user.id, saleId: sale.id, session: freshPurchaseSession() }, Date.now());
+    const { token } = issuePurchaseToken({ config }, { userId: user.id, saleId: sale.id, session: freshPurchaseSession() }, Date.now());
     const answer = await trpcMutation("sale.reserve", { saleId: sale.id, idempotencyKey: randomUUID(), purchaseToken: token });
     return { user, answer };
   });

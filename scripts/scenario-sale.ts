@@ -53,6 +53,7 @@ async function main() {
   const { expireUnpaidOrders } = await import("~/server/domain/orders/expire-unpaid-orders.ts");
   const { readSaleStatus } = await import("~/server/domain/sales/sale-state.ts");
   const { reconcileSale } = await import("~/server/domain/sales/reconcile-sale.ts");
+  const { createApp } = await import("~/server/app.ts");
 
   const random = seededRandom(Number(flags.seed));
   const sandbox = createPaymentSandbox({ random });
@@ -60,7 +61,7 @@ async function main() {
   await fetch(`${sandboxUrl}/__admin/config`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ declineRate }) });
 
   const clock = fixedClock(Date.now());
-  const deps = { db, redis, clock, payments: createPaymentGateway({ baseUrl: sandboxUrl }) };
+  const deps = createApp({ db, redis, clock, payments: createPaymentGateway({ baseUrl: sandboxUrl }) });
   const server = await startTestServer({ deps });
   const anonymous = createTestClient(server.url);
 
@@ -77,7 +78,7 @@ async function main() {
     let emptyHanded = buyers;
     for (let round = 1; emptyHanded.length > 0; round += 1) {
       const results = await inPool(emptyHanded, concurrency, async (buyer) => {
-        const { token } = issuePurchaseToken({ userId: buyer.id, saleId: sale.id, session: freshPurchaseSession() }, clock.now().getTime());
+        const { token } = issuePurchaseToken(deps, { userId: buyer.id, saleId: sale.id, session: freshPurchaseSession() }, clock.now().getTime());
         return { buyer, result: await anonymous.sale.reserve.mutate({ saleId: sale.id, idempotencyKey: crypto.randomUUID(), purchaseToken: token }) };
       });
       const winners = results.filter((entry) => entry.result.outcome === "WON");

@@ -2,8 +2,10 @@ import { appClock } from "~/server/app-clock.ts";
 import { configFromEnv } from "~/server/config.ts";
 import { db } from "~/server/db.ts";
 import type { AppDeps } from "~/server/deps.ts";
+import { createSaleEngine } from "~/server/domain/sales/sale-engine.ts";
 import { sendEmail } from "~/server/email.ts";
 import { env } from "~/server/env.js";
+import { invalidateRegisteredPublicPages } from "~/server/http/public-page-registry.ts";
 import { createPaymentGateway } from "~/server/payments/gateway.ts";
 import { redis } from "~/server/redis.ts";
 
@@ -13,13 +15,17 @@ import { redis } from "~/server/redis.ts";
  * bundles, due work and Inngest functions all share them; tests and scripts pass their own parts.
  */
 export function createApp(parts: Partial<AppDeps> = {}): AppDeps {
+  const appRedis = parts.redis ?? redis;
+  const config = parts.config ?? configFromEnv();
   return {
     db: parts.db ?? db,
-    redis: parts.redis ?? redis,
+    redis: appRedis,
     clock: parts.clock ?? appClock,
-    payments: parts.payments ?? createPaymentGateway({ baseUrl: env.PAYMENT_PROVIDER_URL }),
+    payments: parts.payments ?? createPaymentGateway({ baseUrl: env.PAYMENT_PROVIDER_URL, shareCircuitVia: appRedis }),
     sendEmail: parts.sendEmail ?? sendEmail,
-    config: parts.config ?? configFromEnv(),
+    config,
+    saleEngine: parts.saleEngine ?? createSaleEngine({ redis: appRedis, config }),
+    invalidatePublicPages: parts.invalidatePublicPages ?? invalidateRegisteredPublicPages,
   };
 }
 

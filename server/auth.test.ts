@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import { retryAfterFromSignInCode } from "~/server/auth-codes.ts";
 import { authConfig } from "~/server/auth.ts";
+import { configFromEnv } from "~/server/config.ts";
 import { db } from "~/server/db.ts";
 import { revokeAllSessions, revokeSession } from "~/server/domain/accounts/session-state.ts";
 import { env } from "~/server/env.js";
@@ -127,7 +128,7 @@ describe("login through Auth.js", () => {
     const user = await userWithPassword();
     const result = (await login(user.email, user.password)) as { cookie: string };
     const token = await decode({ token: result.cookie.split("=")[1]!, secret: env.AUTH_SECRET, salt: "authjs.session-token" });
-    await revokeSession({ db, redis, clock: systemClock }, { userId: user.id, sessionId: token!.sid as string, authAt: token!.authAt as number });
+    await revokeSession({ db, redis, clock: systemClock, config: configFromEnv() }, { userId: user.id, sessionId: token!.sid as string, authAt: token!.authAt as number });
 
     const session = await readSession(result.cookie);
     expect(session.body).toBeNull();
@@ -137,7 +138,7 @@ describe("login through Auth.js", () => {
   it("signs every session out after 'log out everywhere', and refuses tokens past the absolute lifetime or without state claims", async () => {
     const user = await userWithPassword();
     const result = (await login(user.email, user.password)) as { cookie: string };
-    await revokeAllSessions({ db, redis, clock: systemClock }, { userId: user.id });
+    await revokeAllSessions({ db, redis, clock: systemClock, config: configFromEnv() }, { userId: user.id });
     expect((await readSession(result.cookie)).body).toBeNull();
 
     const tooOld = await sessionCookieFor(user, { sessionVersion: 1, authAt: Math.floor(Date.now() / 1000) - env.SESSION_MAX_AGE_S - 1 });

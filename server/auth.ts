@@ -10,7 +10,7 @@ import { credentialsInput } from "~/server/domain/auth/verify-credentials.ts";
 import { env } from "~/server/env.js";
 import { clientIpFromHeaders } from "~/server/http/client-ip.ts";
 import { logger } from "~/server/logger.ts";
-import { sessionFromCookieHeader } from "~/server/session.ts";
+import { newSessionClaims, sessionFromCookieHeader } from "~/server/session.ts";
 
 /** The `code` of a failed credentials sign-in: the login form (and /login?error=…&code=…) turns it into copy. */
 class UnverifiedEmail extends CredentialsSignin {
@@ -80,14 +80,7 @@ export const authConfig = {
      * revoked or too-old session stops working on server components and pages too, not only on tRPC.
      */
     async jwt({ token, user }) {
-      if (user?.id) {
-        token.sub = user.id;
-        token.role = user.role ?? "USER";
-        token.sid = crypto.randomUUID();
-        token.sv = user.sessionVersion ?? 0;
-        token.authAt = Math.floor(sessionLifetimeClock.now().getTime() / 1000);
-        return token;
-      }
+      if (user?.id) return Object.assign(token, newSessionClaims({ id: user.id, role: user.role ?? "USER", sessionVersion: user.sessionVersion ?? 0 }));
       if (!token.sub || typeof token.sid !== "string" || typeof token.sv !== "number" || typeof token.authAt !== "number") return null;
       const isActive = await isSessionActive(sessionDeps(), { userId: token.sub, sessionId: token.sid, sessionVersion: token.sv, authAt: token.authAt });
       return isActive ? token : null;

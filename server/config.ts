@@ -22,7 +22,11 @@ export type AppConfig = {
     returnCompleteAfterMs: number;
   };
   saleReserveRateLimit: { windowMs: number; perUser: number; perIp: number };
+  /** Minutes before a sale's open time that its notify-me subscribers are mailed (0: at the open time). */
+  saleReminderLeadMinutes: number;
   dueWork: { intervalMs: number; runner: "auto" | "off" };
+  /** The server's in-memory cache of public pages (server/http/public-page-cache.ts); ttlMs 0 turns it off. */
+  publicPageCache: { ttlMs: number; staleMs: number; exposeRenderCount: boolean };
   workflowMode: ReturnType<typeof workflowMode>;
 };
 
@@ -44,7 +48,9 @@ export function configFromEnv(): AppConfig {
       perUser: env.SALE_RESERVE_USER_LIMIT,
       perIp: env.SALE_RESERVE_IP_LIMIT,
     },
+    saleReminderLeadMinutes: env.SALE_REMINDER_LEAD_MINUTES,
     dueWork: { intervalMs: env.DUE_WORK_INTERVAL_MS, runner: env.DUE_WORK_RUNNER },
+    publicPageCache: { ttlMs: env.PUBLIC_PAGE_CACHE_MS, staleMs: env.PUBLIC_PAGE_CACHE_STALE_MS, exposeRenderCount: env.PUBLIC_PAGE_CACHE_STATS },
     workflowMode: workflowMode(),
   };
 }

@@ -25,6 +25,11 @@ export const env = createEnv({
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").default("redis://127.0.0.1:6379"),
     REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]*$/).default("fm:"),
+    // Redis Cluster seeds, `host:port` comma-separated; when set the app talks to the cluster and REDIS_URL is unused.
+    REDIS_CLUSTER_NODES: z
+      .string()
+      .regex(/^\s*[^\s,:]+:\d+\s*(,\s*[^\s,:]+:\d+\s*)*$/, "must be host:port[,host:port…]")
+      .optional(),
     UPSTASH_REDIS_REST_URL: z.url().optional(),
     UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
     AUTH_SECRET: z.string().min(32, "must be at least 32 characters (run npm start once to generate it)"),
@@ -48,6 +53,8 @@ export const env = createEnv({
     DUE_WORK_RUNNER: z.enum(["auto", "off"]).default("auto"),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
     TRUST_PROXY: booleanString,
+    /** Names this process in an `x-instance` response header (several instances behind nginx: npm run start:cluster). */
+    INSTANCE_ID: z.string().regex(/^[\w.-]{1,64}$/).optional(),
     ENABLE_DEV_MAILBOX: booleanString,
     /** e2e only: mounts /__test/clock so tests can move the app's time. Never set it on a real deployment. */
     ENABLE_TEST_CLOCK: booleanString,
@@ -59,6 +66,8 @@ export const env = createEnv({
     PAYMENT_SECRET_KEY: z.string().min(1).default("test_sk_flashmart_sandbox"),
     /** Per-attempt timeout of a provider call, in ms. */
     PAYMENT_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3_000),
+    /** How many minutes before a sale opens its notify-me subscribers get the reminder mail. */
+    SALE_REMINDER_LEAD_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(10),
     /** How long an unpaid order holds its stock. */
     PAYMENT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
     /** Order lifecycle timings: PAID → SHIPPING → DELIVERED; returns; see README. */
@@ -73,8 +82,12 @@ export const env = createEnv({
     SALE_RESERVE_IP_LIMIT: z.coerce.number().int().min(1).default(600),
     /** Lifetime of the signed purchase token the sale page hands out (the hot path verifies it without I/O). */
     PURCHASE_TOKEN_TTL_S: z.coerce.number().int().min(10).max(3600).default(120),
-    /** Benchmark only: mounts sale.reserveBaseline (the old SELECT … FOR UPDATE approach) for comparison. */
-    ENABLE_BENCH_BASELINE: booleanString,
+    /** How long the server keeps a public page's HTML (home, product, sale, login, signup); 0 turns the cache off. */
+    PUBLIC_PAGE_CACHE_MS: z.coerce.number().int().min(0).max(10_000).default(1_000),
+    /** After that, how long the old copy may still be served while one background render replaces it. */
+    PUBLIC_PAGE_CACHE_STALE_MS: z.coerce.number().int().min(0).max(10_000).default(1_000),
+    /** Benchmark/test only: cached public pages carry x-origin-renders (renders of that page so far). */
+    PUBLIC_PAGE_CACHE_STATS: booleanString,
     /** Where admin-uploaded product images are stored (served by app/uploads/[...path]); relative to the working directory. */
     UPLOAD_DIR: z.string().min(1).default("var/uploads"),
     /** Build output directory; the benchmark builds into its own so it never races an e2e build. */
@@ -90,6 +103,7 @@ export const env = createEnv({
     DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE,
     REDIS_URL: process.env.REDIS_URL,
     REDIS_KEY_PREFIX: process.env.REDIS_KEY_PREFIX,
+    REDIS_CLUSTER_NODES: process.env.REDIS_CLUSTER_NODES,
     UPSTASH_REDIS_REST_URL: process.env.UPSTASH_REDIS_REST_URL,
     UPSTASH_REDIS_REST_TOKEN: process.env.UPSTASH_REDIS_REST_TOKEN,
     AUTH_SECRET: process.env.AUTH_SECRET,
@@ -109,6 +123,7 @@ export const env = createEnv({
     DUE_WORK_RUNNER: process.env.DUE_WORK_RUNNER,
     LOG_LEVEL: process.env.LOG_LEVEL,
     TRUST_PROXY: process.env.TRUST_PROXY,
+    INSTANCE_ID: process.env.INSTANCE_ID,
     ENABLE_DEV_MAILBOX: process.env.ENABLE_DEV_MAILBOX,
     ENABLE_TEST_CLOCK: process.env.ENABLE_TEST_CLOCK,
     PAYMENT_PROVIDER_URL: process.env.PAYMENT_PROVIDER_URL,
@@ -116,6 +131,7 @@ export const env = createEnv({
     PAYMENT_SECRET_KEY: process.env.PAYMENT_SECRET_KEY,
     PAYMENT_TIMEOUT_MS: process.env.PAYMENT_TIMEOUT_MS,
     PAYMENT_WINDOW_MINUTES: process.env.PAYMENT_WINDOW_MINUTES,
+    SALE_REMINDER_LEAD_MINUTES: process.env.SALE_REMINDER_LEAD_MINUTES,
     ORDER_SHIP_AFTER_HOURS: process.env.ORDER_SHIP_AFTER_HOURS,
     ORDER_DELIVER_AFTER_HOURS: process.env.ORDER_DELIVER_AFTER_HOURS,
     ORDER_RETURN_WINDOW_DAYS: process.env.ORDER_RETURN_WINDOW_DAYS,
@@ -124,7 +140,9 @@ export const env = createEnv({
     SALE_RESERVE_USER_LIMIT: process.env.SALE_RESERVE_USER_LIMIT,
     SALE_RESERVE_IP_LIMIT: process.env.SALE_RESERVE_IP_LIMIT,
     PURCHASE_TOKEN_TTL_S: process.env.PURCHASE_TOKEN_TTL_S,
-    ENABLE_BENCH_BASELINE: process.env.ENABLE_BENCH_BASELINE,
+    PUBLIC_PAGE_CACHE_MS: process.env.PUBLIC_PAGE_CACHE_MS,
+    PUBLIC_PAGE_CACHE_STALE_MS: process.env.PUBLIC_PAGE_CACHE_STALE_MS,
+    PUBLIC_PAGE_CACHE_STATS: process.env.PUBLIC_PAGE_CACHE_STATS,
     UPLOAD_DIR: process.env.UPLOAD_DIR,
     NEXT_DIST_DIR: process.env.NEXT_DIST_DIR,
   },

@@ -15,6 +15,8 @@ import { env } from "~/server/env.js";
 import { stampClientIp } from "~/server/http/client-ip.ts";
 import { runWithDependencyFailureStatus } from "~/server/http/dependency-failure-scope.ts";
 import { createDependencyGate, SERVICE_UNAVAILABLE_HTML } from "~/server/http/dependency-gate.ts";
+import { classifyPublicPage, createLoopbackRenderer, createPublicPageCache } from "~/server/http/public-page-cache.ts";
+import { registerPublicPageCache } from "~/server/http/public-page-registry.ts";
 import { handleTestClock, TEST_CLOCK_PATH } from "~/server/http/test-clock-hook.ts";
 import { createTrpcNodeHandler, TRPC_BASE_PATH } from "~/server/http/trpc-node-handler.ts";
 import { logger } from "~/server/logger.ts";
@@ -29,13 +31,41 @@ const isStaticAsset = (url: string) => url.startsWith("/_next/") || url.startsWi
 
 await nextApp.prepare();
 
+// Public pages are answered from memory in production (server/http/public-page-cache.ts); development renders each time.
+const pageCacheConfig = appDeps().config.publicPageCache;
+const loopback = createLoopbackRenderer(() => `http://127.0.0.1:${(server.address() as { port: number }).port}`);
+const publicPages =
+  isDev || pageCacheConfig.ttlMs === 0
+    ? null
+    : createPublicPageCache({
+        ttlMs: pageCacheConfig.ttlMs,
+        staleMs: pageCacheConfig.staleMs,
+        exposeRenderCount: pageCacheConfig.exposeRenderCount,
+        isProduction: !isDev,
+        render: loopback.render,
+        onRenderError: (error, url) => logger.error({ err: error, url }, "public page render failed"),
+      });
+if (publicPages) registerPublicPageCache(publicPages);
+
 const server = createServer((req, res) => {
+  // Behind a load balancer, says which instance answered (tests and the instances drill count the spread by it).
+  if (env.INSTANCE_ID) res.setHeader("x-instance", env.INSTANCE_ID);
   if (req.url?.startsWith(TRPC_BASE_PATH)) {
     handleTrpc(req, res);
     return;
   }
   if (env.ENABLE_TEST_CLOCK && req.url === TEST_CLOCK_PATH) {
     handleTestClock(req, res);
+    return;
+  }
+  // Before Next's pipeline: a cached public page costs a map lookup. The server's own render requests go on to Next.
+  const isOwnRender = loopback.acceptRenderToken(req);
+  const publicPage = publicPages && !isOwnRender ? classifyPublicPage(req) : null;
+  if (publicPages && publicPage) {
+    publicPages.serve(req, res, publicPage).catch((error: unknown) => {
+      logger.error({ err: error, url: req.url }, "public page cache failed; rendering directly");
+      if (!res.headersSent) void serveNext(req, res);
+    });
     return;
   }
   void serveNext(req, res);

@@ -5,7 +5,7 @@ import { consumeRateLimit, resetRateLimit, type RateLimitRule } from "~/server/r
 import { keyPrefix } from "~/server/redis-keys.ts";
 import { uniqueSuffix } from "~/server/testing/factories.ts";
 
-const rule: RateLimitRule = { name: `test-${uniqueSuffix()}`, burst: 3, refillEvery: "1 m" };
+const rule: RateLimitRule = { name: `test-${uniqueSuffix()}`, algorithm: "tokenBucket", limit: 3, windowMs: 60_000 };
 
 describe("rate limits (token buckets on @upstash/ratelimit)", () => {
   it("allows the burst, then blocks with the seconds until the next token", async () => {

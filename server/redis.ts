@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 
 import { Redis, type Requester, type UpstashRequest, type UpstashResponse } from "@upstash/redis";
-import { Command, Redis as IORedis, ReplyError, type RedisOptions } from "ioredis";
+import { Cluster, Command, Redis as IORedis, ReplyError, type ClusterOptions, type RedisOptions } from "ioredis";
 
 import { env } from "~/server/env.js";
 import { logger } from "~/server/logger.ts";
@@ -31,11 +31,19 @@ export type TcpRequesterOptions = {
   onConnectionLost?: (error: Error) => void;
 };
 
-export type TcpRequester = Requester & {
+export type TcpRequester<Connection extends IORedis | Cluster = IORedis> = Requester & {
   /** The underlying ioredis connection, for tests and scripts; the app talks to it only through `request`. */
-  readonly connection: IORedis;
+  readonly connection: Connection;
   close(): Promise<void>;
 };
+
+/**
+ * A command or transaction that Redis Cluster cannot run as asked: its keys span hash slots, so no single node holds
+ * them all. A programming error (give the keys one hash tag, see `hashTagged`), not an outage.
+ */
+export class CrossSlotError extends Error {
+  override name = "CrossSlotError";
+}
 
 type Response = UpstashResponse<unknown>;
 type ResultTuple = [error: Error | null, result: unknown];
@@ -59,15 +67,58 @@ const SHEBANG = "#!";
  * connection keeps retrying every ≤ 1 s, so the first command after Redis returns succeeds again.
  */
 export function createTcpRequester(redisUrl: string, options: TcpRequesterOptions = {}): TcpRequester {
-  const endpoint = describeEndpoint(redisUrl);
-  const onConnectionLost =
-    options.onConnectionLost ?? ((error: Error) => logger.warn({ err: error, endpoint }, "redis unavailable"));
-
   const socketTimeoutMs = options.socketTimeoutMs ?? 5_000;
   const io = new IORedis(redisUrl, {
+    ...connectionOptions(options),
     lazyConnect: true,
-    connectTimeout: options.connectTimeoutMs ?? 2_000,
     socketTimeout: socketTimeoutMs > 0 ? socketTimeoutMs : undefined,
+    // The offline queue only bridges the lazy first connect and each reconnect attempt (bounded by connectTimeout);
+    // between attempts `request` rejects at once, see below.
+    enableOfflineQueue: true,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
+  } satisfies RedisOptions);
+  return createIoredisRequester(io, describeEndpoint(redisUrl), options, () => [io]);
+}
+
+/**
+ * The same requester over a Redis Cluster (`nodes`: `host:port` seeds; ioredis discovers the rest). ioredis follows
+ * MOVED/ASK redirects, refreshes the slot map after a failover and reconnects; every command still goes out at most
+ * once (a command that may have run on a node that went away fails with `RedisUnavailableError`, it is not re-sent).
+ *
+ * Cluster rules on top of the single-node contract: a script or multi-key command must keep its keys in one hash slot
+ * (Redis answers CROSSSLOT otherwise), and so must a `multi-exec` transaction (rejected with `CrossSlotError` before
+ * anything is sent). A `pipeline` has no atomicity to keep: when its keys span slots its commands are sent one by one
+ * (still in one write per node) and answered in order, as Upstash's REST pipeline does.
+ */
+export function createClusterRequester(nodes: readonly string[], options: TcpRequesterOptions = {}): TcpRequester<Cluster> {
+  if (nodes.length === 0) throw new Error("a Redis Cluster needs at least one node address");
+  const socketTimeoutMs = options.socketTimeoutMs ?? 5_000;
+  const cluster = new Cluster(
+    nodes.map((node) => parseNodeAddress(node)),
+    {
+      lazyConnect: true,
+      // A cluster that cannot connect keeps its offline queue until it can, and would then run commands whose callers
+      // were long told they failed: `request` sends nothing before the cluster is ready (a bounded wait, see
+      // waitUntilReady). The queue stays on because with it off ioredis also refuses commands for a node whose
+      // connection is still opening, which every node's first burst of commands is.
+      enableOfflineQueue: true,
+      clusterRetryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
+      // > 0 would re-send a command whose node connection closed after it was written: it may have run already.
+      retryDelayOnFailover: 0,
+      // CLUSTERDOWN and TRYAGAIN mean the command did not run, so retrying them (up to maxRedirections) is safe.
+      retryDelayOnClusterDown: 100,
+      retryDelayOnTryAgain: 100,
+      slotsRefreshTimeout: options.connectTimeoutMs ?? 2_000,
+      redisOptions: { ...connectionOptions(options), socketTimeout: socketTimeoutMs > 0 ? socketTimeoutMs : undefined },
+    } satisfies ClusterOptions,
+  );
+  // Corking every primary for one turn is cheap (a handful of sockets) and keeps the one-write-per-turn batching.
+  return createIoredisRequester(cluster, `cluster ${nodes.join(",")}`, options, () => cluster.nodes("master"));
+}
+
+function connectionOptions(options: TcpRequesterOptions) {
+  return {
+    connectTimeout: options.connectTimeoutMs ?? 2_000,
     // RESP2: the reply shapes Upstash's REST API has (RESP3 would also cost a HELLO round trip per connect).
     protocol: 2,
     // A command already written when the connection dropped may have run (a stock decrement, say). Fail it rather
@@ -75,12 +126,34 @@ export function createTcpRequester(redisUrl: string, options: TcpRequesterOption
     // also rejects everything pending on every failed attempt instead of holding it for the next one.
     autoResendUnfulfilledCommands: false,
     maxRetriesPerRequest: 0,
-    // The offline queue only bridges the lazy first connect and each reconnect attempt (bounded by connectTimeout);
-    // between attempts `request` rejects at once, see below.
-    enableOfflineQueue: true,
-    retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
     connectionName: "flashmart",
-  } satisfies RedisOptions);
+  } satisfies RedisOptions;
+}
+
+/** `host:port` (the REDIS_CLUSTER_NODES form) or `redis://host:port`. */
+function parseNodeAddress(node: string): { host: string; port: number } {
+  const url = new URL(node.includes("://") ? node : `redis://${node}`);
+  return { host: url.hostname, port: Number(url.port || 6379) };
+}
+
+// Errors that a node answers but that mean "the cluster cannot serve this now" (a failover in progress, a node still
+// loading its data): to the caller that is an outage, like a refused connection, not a wrong command.
+const UNAVAILABLE_REPLY = /^(CLUSTERDOWN|MASTERDOWN|LOADING|TRYAGAIN)\b/;
+
+function isCommandError(error: unknown): error is Error {
+  return error instanceof ReplyError && !UNAVAILABLE_REPLY.test((error as Error).message);
+}
+
+function createIoredisRequester<Connection extends IORedis | Cluster>(
+  io: Connection,
+  endpoint: string,
+  options: TcpRequesterOptions,
+  connectionsToCork: () => readonly IORedis[],
+): TcpRequester<Connection> {
+  const onConnectionLost =
+    options.onConnectionLost ?? ((error: Error) => logger.warn({ err: error, endpoint }, "redis unavailable"));
+  const isCluster = io instanceof Cluster;
+  let readiness: Promise<void> | null = null;
 
   // Without an "error" listener ioredis prints every failed reconnect attempt. Remember the cause for error messages
   // and report each outage once.
@@ -102,7 +175,7 @@ export function createTcpRequester(redisUrl: string, options: TcpRequesterOption
     return new RedisUnavailableError(`Redis unavailable at ${endpoint}: ${reason}`, { cause });
   };
   const toErrorResponse = (error: unknown): Response => {
-    if (error instanceof ReplyError) return { error: (error as Error).message };
+    if (isCommandError(error)) return { error: error.message };
     throw unavailable(error);
   };
 
@@ -153,15 +226,20 @@ export function createTcpRequester(redisUrl: string, options: TcpRequesterOption
   // event loop (a flash sale's reservations: one script call each), so the socket is corked at the first of them and
   // uncorked once that turn's I/O callbacks have run: they leave as one writev. Replies still resolve one by one.
   // Measured on the reservation path: about a fifth more reservations per second, no added latency.
-  let corkedStream: typeof io.stream | null = null;
+  let corkedStreams: IORedis["stream"][] | null = null;
   function corkForThisTurn() {
-    if (corkedStream || io.status !== "ready" || !io.stream.writable) return;
-    const stream = io.stream;
-    stream.cork();
-    corkedStream = stream;
+    if (corkedStreams) return;
+    const streams: IORedis["stream"][] = [];
+    for (const connection of connectionsToCork()) {
+      if (connection.status !== "ready" || !connection.stream.writable) continue;
+      connection.stream.cork();
+      streams.push(connection.stream);
+    }
+    if (streams.length === 0) return;
+    corkedStreams = streams;
     setImmediate(() => {
-      corkedStream = null;
-      stream.uncork();
+      corkedStreams = null;
+      for (const stream of streams) stream.uncork();
     });
   }
 
@@ -177,23 +255,39 @@ export function createTcpRequester(redisUrl: string, options: TcpRequesterOption
   }
 
   async function sendBatch(commands: readonly (readonly unknown[])[], isTransaction: boolean): Promise<Response[]> {
-    const batch = isTransaction ? io.multi() : io.pipeline();
     let reportedShas: (string | undefined)[] | undefined;
-    for (let i = 0; i < commands.length; i++) {
-      const body = commands[i]!;
+    const prepared = commands.map((body, i) => {
       const name = String(body[0]);
       const args = body.slice(1);
       const reportedSha = prepareArgs(name, args);
       if (reportedSha !== undefined) (reportedShas ??= [])[i] = reportedSha;
-      const command = new Command(name, args as string[], UTF8);
-      (batch as unknown as { sendCommand(command: Command): unknown }).sendCommand(command);
+      return new Command(name, args as string[], UTF8);
+    });
+
+    if (isCluster && spansSlots(prepared)) {
+      if (isTransaction) {
+        const keys = prepared.flatMap((command) => command.getKeys().map(String));
+        throw new CrossSlotError(`MULTI on Redis Cluster needs every key in one hash slot; these span several: ${keys.join(", ")}`);
+      }
+      return Promise.all(
+        prepared.map((command, i) => {
+          corkForThisTurn();
+          io.sendCommand(command);
+          const reportedSha = reportedShas?.[i];
+          if (reportedSha !== undefined) return command.promise.then(() => ({ result: reportedSha }), toErrorResponse);
+          return command.promise.then(toResultResponse, toErrorResponse);
+        }),
+      );
     }
+
+    const batch = isTransaction ? io.multi() : io.pipeline();
+    for (const command of prepared) (batch as unknown as { sendCommand(command: Command): unknown }).sendCommand(command);
 
     let results: ResultTuple[] | null;
     try {
       results = (await batch.exec()) as ResultTuple[] | null;
     } catch (error) {
-      if (!(error instanceof ReplyError)) throw unavailable(error);
+      if (!isCommandError(error)) throw unavailable(error);
       // EXECABORT: Redis refused to queue a command (unknown, wrong arity), so none ran. Every command reports it,
       // like Upstash's REST API failing the whole transaction.
       const causes = ((error as { previousErrors?: Error[] }).previousErrors ?? []).map((e) => e.message);
@@ -207,7 +301,7 @@ export function createTcpRequester(redisUrl: string, options: TcpRequesterOption
       const [error, result] = results[i]!;
       if (error === null) {
         responses[i] = { result: reportedShas?.[i] ?? normalizeReply(result) ?? null };
-      } else if (error instanceof ReplyError) {
+      } else if (isCommandError(error)) {
         responses[i] = { error: error.message };
       } else {
         throw unavailable(error);
@@ -222,12 +316,9 @@ export function createTcpRequester(redisUrl: string, options: TcpRequesterOption
     request<TResult>(req: UpstashRequest): Promise<UpstashResponse<TResult>> {
       // Between reconnect attempts, fail now rather than queue work behind a connection that is known to be down.
       if (io.status === "reconnecting") return Promise.reject(unavailable(new Error("reconnecting")));
-
-      const mode = req.path?.[0];
-      if (mode === "pipeline" || mode === "multi-exec") {
-        return sendBatch(req.body as unknown[][], mode === "multi-exec") as unknown as Promise<UpstashResponse<TResult>>;
-      }
-      return sendOne(req.body as unknown[]) as Promise<UpstashResponse<TResult>>;
+      // A closed cluster ("end") rejects at once in sendCommand, like a closed single connection.
+      if (isCluster && io.status !== "ready" && io.status !== "end") return waitUntilReady().then(() => send<TResult>(req));
+      return send(req);
     },
 
     async close() {
@@ -239,6 +330,56 @@ export function createTcpRequester(redisUrl: string, options: TcpRequesterOption
       io.disconnect();
     },
   };
+
+  function send<TResult>(req: UpstashRequest): Promise<UpstashResponse<TResult>> {
+    const mode = req.path?.[0];
+    if (mode === "pipeline" || mode === "multi-exec") {
+      return sendBatch(req.body as unknown[][], mode === "multi-exec") as unknown as Promise<UpstashResponse<TResult>>;
+    }
+    return sendOne(req.body as unknown[]) as Promise<UpstashResponse<TResult>>;
+  }
+
+  /**
+   * The cluster's first connect (and each reconnect attempt) as a bounded wait: resolves when the cluster is ready,
+   * rejects with RedisUnavailableError when the attempt fails or takes longer than a connect may.
+   */
+  function waitUntilReady(): Promise<void> {
+    readiness ??= waitForReadyEvent().finally(() => {
+      readiness = null;
+    });
+    return readiness;
+  }
+
+  function waitForReadyEvent(): Promise<void> {
+    if (io.status === "wait") io.connect().catch(() => {}); // a failure arrives as the "close" below
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => settle(new Error("connecting timed out")), (options.connectTimeoutMs ?? 2_000) * 2);
+      const onReady = () => settle();
+      const onDown = () => settle(lastConnectionError ?? new Error("connection closed"));
+      function settle(error?: Error) {
+        clearTimeout(timer);
+        io.off("ready", onReady).off("close", onDown).off("end", onDown);
+        if (error) reject(unavailable(error));
+        else resolve();
+      }
+      io.once("ready", onReady).once("close", onDown).once("end", onDown);
+    });
+  }
+}
+
+/**
+ * Whether the commands address more than one hash slot (keyless commands go with any). A command's slot is its first
+ * key's, as ioredis routes it; a single command whose own keys span slots gets CROSSSLOT from Redis itself.
+ */
+function spansSlots(commands: readonly Command[]): boolean {
+  let slot: number | null = null;
+  for (const command of commands) {
+    const commandSlot = command.getSlot() as number | null;
+    if (commandSlot === null) continue;
+    if (slot === null) slot = commandSlot;
+    else if (commandSlot !== slot) return true;
+  }
+  return false;
 }
 
 function toResultResponse(result: unknown): Response {
@@ -286,8 +427,8 @@ function describeEndpoint(redisUrl: string): string {
 }
 
 /**
- * Client configuration: REST (Upstash) when both REST settings are present, otherwise TCP to `url`. Either way the app
- * gets the same `Redis` class and code path.
+ * Client configuration: REST (Upstash) when both REST settings are present, a Redis Cluster when `clusterNodes` is,
+ * otherwise TCP to the single Redis at `url`. Either way the app gets the same `Redis` class and code path.
  *
  * Automatic deserialization stays ON (the library default): objects and arrays are written JSON-encoded and every
  * reply that parses as JSON comes back parsed, so `set(k, { a: 1 })` reads back an object and `"123"` the number 123
@@ -297,6 +438,8 @@ function describeEndpoint(redisUrl: string): string {
  */
 export type RedisClientConfig = {
   url: string;
+  /** `host:port` seeds of a Redis Cluster; when given, `url` is not used. */
+  clusterNodes?: readonly string[] | undefined;
   restUrl?: string | undefined;
   restToken?: string | undefined;
   automaticDeserialization?: boolean;
@@ -318,10 +461,18 @@ class RedisWithoutDeserialization extends Redis {
 const RAW_REPLIES = Symbol.for("flashmart.redis.raw-replies");
 type WithRawReplies = { [RAW_REPLIES]?: Redis };
 
+/** The TCP requester for a single Redis or a cluster, as `config` says (REST settings are not looked at). */
+export function createRequester(config: Pick<RedisClientConfig, "url" | "clusterNodes" | "tcp">): TcpRequester<IORedis | Cluster> {
+  return config.clusterNodes?.length ? createClusterRequester(config.clusterNodes, config.tcp) : createTcpRequester(config.url, config.tcp);
+}
+
 export function createRedisClient(config: RedisClientConfig): Redis {
-  const { url, restUrl, restToken, automaticDeserialization = true } = config;
+  const { clusterNodes, restUrl, restToken, automaticDeserialization = true } = config;
   if (Boolean(restUrl) !== Boolean(restToken)) {
     throw new Error("UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN must be set together (or neither, for TCP)");
+  }
+  if (restUrl && clusterNodes?.length) {
+    throw new Error("Set either UPSTASH_REDIS_REST_URL/TOKEN or REDIS_CLUSTER_NODES, not both");
   }
   if (restUrl && restToken) {
     const restClient = new Redis({ url: restUrl, token: restToken, automaticDeserialization });
@@ -330,7 +481,7 @@ export function createRedisClient(config: RedisClientConfig): Redis {
     return restClient;
   }
 
-  const requester = createTcpRequester(url, config.tcp);
+  const requester = createRequester(config);
   const client = automaticDeserialization ? new Redis(requester) : new RedisWithoutDeserialization(requester);
   Object.defineProperty(client, CLOSE, { value: () => requester.close() });
   Object.defineProperty(client, RAW_REPLIES, { value: automaticDeserialization ? new RedisWithoutDeserialization(requester) : client });
@@ -351,13 +502,23 @@ export function withRawReplies(client: Redis): Redis {
 // Creating it opens nothing; the first command connects.
 const globalForRedis = globalThis as unknown as { flashmartRedis?: Redis };
 
-export const redis: Redis =
-  globalForRedis.flashmartRedis ??
-  createRedisClient({
+/** The deployment's Redis as configured in the environment (tests and scripts build extra clients from it). */
+export function redisClientConfigFromEnv(): RedisClientConfig {
+  return {
     url: env.REDIS_URL,
+    clusterNodes: parseClusterNodes(env.REDIS_CLUSTER_NODES),
     restUrl: env.UPSTASH_REDIS_REST_URL,
     restToken: env.UPSTASH_REDIS_REST_TOKEN,
-  });
+  };
+}
+
+/** `"127.0.0.1:7001, 127.0.0.1:7002"` → `["127.0.0.1:7001", "127.0.0.1:7002"]`; unset → undefined (single Redis). */
+export function parseClusterNodes(value: string | undefined): string[] | undefined {
+  const nodes = value?.split(",").map((node) => node.trim()).filter(Boolean);
+  return nodes?.length ? nodes : undefined;
+}
+
+export const redis: Redis = globalForRedis.flashmartRedis ?? createRedisClient(redisClientConfigFromEnv());
 globalForRedis.flashmartRedis = redis;
 
 /**

@@ -1,6 +1,5 @@
 import { decode, encode } from "next-auth/jwt";
 
-import type { Db } from "~/server/db.ts";
 import { isSessionActive, sessionClaimsOf, sessionLifetimeClock, type SessionStateDeps } from "~/server/domain/accounts/session-state.ts";
 import { env } from "~/server/env.js";
 
@@ -79,17 +78,17 @@ export async function sessionFromCookieHeader(cookieHeader: string | undefined |
 }
 
 /** The state checks (absolute lifetime, revocation, session version) for an already decoded token. */
-export async function isSessionUserActive(deps: { db: Db; redis: SessionStateDeps["redis"] }, user: SessionUser) {
+export async function isSessionUserActive(deps: Omit<SessionStateDeps, "clock">, user: SessionUser) {
   const claims = sessionClaimsOf(user);
   if (!claims) return false;
-  return isSessionActive({ db: deps.db, redis: deps.redis, clock: sessionLifetimeClock }, claims);
+  return isSessionActive({ db: deps.db, redis: deps.redis, config: deps.config, clock: sessionLifetimeClock }, claims);
 }
 
 /**
  * The authenticated caller of a request, or null. The decode is cached (see above); the revocation check is not,
  * so a logout or "log out everywhere" is refused on the very next request, on every instance.
  */
-export async function resolveSession(deps: { db: Db; redis: SessionStateDeps["redis"] }, cookieHeader: string | undefined | null) {
+export async function resolveSession(deps: Omit<SessionStateDeps, "clock">, cookieHeader: string | undefined | null) {
   const user = await sessionFromCookieHeader(cookieHeader);
   if (!user) return null;
   return (await isSessionUserActive(deps, user)) ? user : null;
@@ -99,13 +98,22 @@ export async function resolveSession(deps: { db: Db; redis: SessionStateDeps["re
 export type SessionTokenClaims = { sub: string; role: "USER" | "ADMIN"; sid: string; sv: number; authAt: number };
 
 /**
+ * The claims of a new session: at login (server/auth.ts's jwt callback) and when a password change re-issues the
+ * current one. A fresh session id, the user's current session version, and the login time on the real clock, where
+ * the absolute lifetime is counted (sessionLifetimeClock).
+ */
+export function newSessionClaims(user: { id: string; role: "USER" | "ADMIN"; sessionVersion: number }): SessionTokenClaims {
+  return { sub: user.id, role: user.role, sid: crypto.randomUUID(), sv: user.sessionVersion, authAt: Math.floor(sessionLifetimeClock.now().getTime() / 1000) };
+}
+
+/**
  * A session cookie exactly as Auth.js would set it (same JWE, name and attributes). Used to re-issue the current
  * session after a password change, when Auth.js itself is not in the request path.
  */
 export async function mintSessionCookie(claims: SessionTokenClaims, options: { cookieName: SessionCookieName; maxAgeS?: number; nowMs?: number }) {
   const maxAgeS = options.maxAgeS ?? env.SESSION_IDLE_TIMEOUT_S;
   const token = await encode({ token: { ...claims }, secret: env.AUTH_SECRET, salt: options.cookieName, maxAge: maxAgeS });
-  const expires = new Date((options.nowMs ?? Date.now()) + maxAgeS * 1000).toUTCString();
+  const expires = new Date((options.nowMs ?? sessionLifetimeClock.now().getTime()) + maxAgeS * 1000).toUTCString();
   const secure = options.cookieName.startsWith("__Secure-") ? "; Secure" : "";
   return { name: options.cookieName, value: token, header: `${options.cookieName}=${token}; Path=/; Expires=${expires}; HttpOnly; SameSite=Lax${secure}` };
 }

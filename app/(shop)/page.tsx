@@ -23,7 +23,8 @@ export default async function CatalogPage({ searchParams }: CatalogPageProps) {
   const { session } = await createRscContext();
   prefetch(trpc.product.list.queryOptions(catalogQueryInput(params)));
   prefetch(trpc.product.categories.queryOptions());
-  // The hearts on the cards read this; signed-out shoppers have no wishlist to fetch.
+  // The hearts on the cards read this; signed-out shoppers (and cached public renders, which have no cookie) have no
+  // wishlist to fetch: the hearts then ask for it in the browser once the viewer is known.
   if (session) prefetch(trpc.wishlist.list.queryOptions());
 
   return (
@@ -39,7 +40,7 @@ export default async function CatalogPage({ searchParams }: CatalogPageProps) {
       <HydrateClient>
         <Suspense fallback={<CatalogSkeleton pageSize={params.pageSize} />}>
           <CatalogFilters params={params} />
-          <Catalog params={params} pageSizes={PAGE_SIZES} isSignedIn={session !== null} />
+          <Catalog params={params} pageSizes={PAGE_SIZES} />
         </Suspense>
       </HydrateClient>
     </>

@@ -80,6 +80,10 @@ export const ordersKo = {
     paying: "결제 승인 중…",
     retry: "다시 결제하기",
     cardNote: "데모 결제입니다. 실제 카드로 결제되지 않습니다.",
+    paymentMethod: "결제 수단",
+    card: "카드 결제",
+    /** Shown above the address a buyer picked on the sale page before the drop. */
+    prepared: "오픈 전에 골라 둔 배송지가 선택되어 있습니다.",
     expired: "결제 시간이 지났습니다. 주문이 곧 취소되고 재고는 반환됩니다.",
     success: "결제가 완료되었습니다.",
     viewOrder: "주문 상세 보기",

@@ -3,6 +3,12 @@ export const saleStrings = {
   stripHeading: "선착순 한정 세일",
   stripOpensAt: (time: string) => `${time} 오픈`,
   stripOpenNow: "지금 구매 가능",
+  /** The strip's state line before the first live status arrives (cached HTML never claims a sale is buyable). */
+  stripChecking: "판매 상태 확인 중",
+  stripAllHeld: "모두 결제 대기 중",
+  stripSoldOut: "매진",
+  stripPaused: "일시 중지",
+  stripClosed: "판매 종료",
   badge: "선착순",
   limitPerUser: (limit: number) => `1인당 최대 ${limit}개`,
   quantity: (quantity: number) => `한정 ${quantity.toLocaleString("ko-KR")}개`,

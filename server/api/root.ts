@@ -8,6 +8,7 @@ import { adminUserRouter } from "~/server/api/routers/admin-user.ts";
 import { cartRouter } from "~/server/api/routers/cart.ts";
 import { orderRouter } from "~/server/api/routers/order.ts";
 import { productRouter } from "~/server/api/routers/product.ts";
+import { restockRouter } from "~/server/api/routers/restock.ts";
 import { saleRouter } from "~/server/api/routers/sale.ts";
 import { systemRouter } from "~/server/api/routers/system.ts";
 import { wishlistRouter } from "~/server/api/routers/wishlist.ts";
@@ -24,6 +25,7 @@ export const appRouter = createTRPCRouter({
   cart: cartRouter,
   order: orderRouter,
   product: productRouter,
+  restock: restockRouter,
   sale: saleRouter,
   system: systemRouter,
   wishlist: wishlistRouter,

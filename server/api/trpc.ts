@@ -44,7 +44,25 @@ export function createInnerContext(input: ContextInput) {
 export type Context = ReturnType<typeof createInnerContext>;
 
 // ── 2. Init ─────────────────────────────────────────────────────────────────────────────────────────────────────
-const t = initTRPC.context<Context>().create({
+/** Set with `.meta({ … })` on a procedure. */
+export type ProcedureMeta = {
+  /**
+   * Served by server/http/trpc-fast-path.ts, which skips tRPC's HTTP layer (≈0.25 ms a request) but runs the same
+   * procedure with the same context, session included. For hot, single-call procedures only: polls and the sale's
+   * reservation.
+   */
+  fastPath?: boolean;
+  /**
+   * With fastPath: the procedure never reads ctx.session (a purchase token or nothing identifies the caller), so the
+   * fast path leaves the cookie alone and ctx.session is null. Resolving a session costs a Redis round trip for its
+   * revocation check (tens of µs of CPU, against a few µs for the cached decode: scripts/bench-session.ts), which
+   * every signed-in browser's poll and reservation would pay for nothing. A protected procedure marked so answers 401
+   * to everyone, so its tests catch it.
+   */
+  ignoresSession?: boolean;
+};
+
+const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
   transformer: superjson,
   isDev: env.NODE_ENV !== "production",
   errorFormatter({ shape, error }) {

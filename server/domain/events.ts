@@ -41,6 +41,14 @@ export const orderReturned = defineEvent("shop/order.returned", orderIdPayload);
 /** An approved payment must be given back (cancel of a paid order, completed return, or a compensation). */
 export const paymentRefundRequested = defineEvent("shop/payment.refund-requested", z.object({ orderId: z.string(), paymentId: z.number().int() }));
 
+/**
+ * Restock alerts: a sold-out product became buyable again (units given back by an order, or an admin's stock edit),
+ * or units of a live sale came back to its stock (an unpaid hold expired, a sale order was cancelled or returned).
+ * restockId names this one restock: each subscriber is mailed at most once per restockId.
+ */
+export const productRestocked = defineEvent("shop/product.restocked", z.object({ restockId: z.string().max(36), productId: z.number().int() }));
+export const saleUnitsReturned = defineEvent("shop/sale.units-returned", z.object({ restockId: z.string().max(36), saleId: z.number().int() }));
+
 /** Every domain event: a name that is not here has no schema, so the local relay cannot hand it to a consumer. */
 export const domainEvents = [
   saleScheduled,
@@ -53,6 +61,8 @@ export const domainEvents = [
   orderCancelled,
   orderReturned,
   paymentRefundRequested,
+  productRestocked,
+  saleUnitsReturned,
 ] as const;
 
 export type CatalogEvent = (typeof domainEvents)[number];

@@ -3,8 +3,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createApp } from "~/server/app.ts";
 import { fixedClock } from "~/server/clock.ts";
 import { createPrismaClient } from "~/server/db.ts";
+import { dueOperationNames } from "~/server/domain/due-work/due-operations.ts";
 import { createLocalDispatcher } from "~/server/domain/due-work/local-event-handlers.ts";
 import { runDueWorkOnce, startDueWorkRunnerIfNeeded } from "~/server/due-work/runner.ts";
+import { redisKey } from "~/server/redis-keys.ts";
 import { redis } from "~/server/redis.ts";
 import { createScratchDatabase } from "~/server/testing/db-url.ts";
 import { createProduct } from "~/server/testing/factories.ts";
@@ -54,5 +56,24 @@ describe("in-process due-work runner", () => {
     const contended = await runDueWorkOnce(deps, { leaseMs: 5_000, owner: "b" });
     expect(lease["open-due-sales"]).not.toHaveProperty("skipped");
     expect(contended["open-due-sales"]).toEqual({ skipped: true });
+  });
+
+  it("runs each operation on exactly one of several instances sweeping at the same moment", async () => {
+    const scratch = await createScratchDatabase(process.env.DATABASE_URL!, "runnerrace");
+    const db = createPrismaClient(scratch.databaseUrl, 6);
+    cleanup = async () => {
+      await db.$disconnect();
+      await scratch.drop();
+    };
+    // The leases live in the shared Redis: clear the ones an earlier sweep in this file may still hold.
+    await redis.del(...dueOperationNames.map((name) => redisKey("due-work", "lease", name)));
+    const deps = { ...createApp({ db, redis, clock: fixedClock(new Date("2032-05-05T00:00:00Z")) }), dispatch: createLocalDispatcher({}) };
+
+    const sweeps = await Promise.all(["app-1", "app-2", "app-3"].map((owner) => runDueWorkOnce(deps, { leaseMs: 5_000, owner })));
+
+    for (const name of dueOperationNames) {
+      const ran = sweeps.filter((results) => !("skipped" in (results[name] ?? { skipped: true })));
+      expect(ran, name).toHaveLength(1);
+    }
   });
 });

@@ -5,6 +5,7 @@ import { createLocalDispatcher } from "~/server/domain/due-work/local-event-hand
 import { dueOperationNames, dueOperations, type DueWorkDeps } from "~/server/domain/due-work/due-operations.ts";
 import { env, workflowMode } from "~/server/env.js";
 import { orderEventHandlers } from "~/server/domain/orders/order-event-handlers.ts";
+import { restockEventHandlers } from "~/server/domain/restock/event-handlers.ts";
 import { saleEventHandlers } from "~/server/domain/sales/event-handlers.ts";
 import { logger } from "~/server/logger.ts";
 import { redisKey } from "~/server/redis-keys.ts";
@@ -12,7 +13,7 @@ import { redisKey } from "~/server/redis-keys.ts";
 /** The app's dependencies (server/app.ts) with the dispatcher this deployment's workflow mode calls for. */
 export function defaultDueWorkDeps(): DueWorkDeps {
   const deps = appDeps();
-  const dispatch = workflowMode() === "in-process" ? createLocalDispatcher({ ...saleEventHandlers(deps), ...orderEventHandlers(deps) }) : createInngestDispatcher(inngest);
+  const dispatch = workflowMode() === "in-process" ? createLocalDispatcher({ ...saleEventHandlers(deps), ...orderEventHandlers(deps), ...restockEventHandlers(deps) }) : createInngestDispatcher(inngest);
   return { ...deps, dispatch };
 }
 
@@ -59,7 +60,8 @@ export function startDueWorkRunnerIfNeeded(options: { intervalMs?: number; deps?
 
   const intervalMs = options.intervalMs ?? env.DUE_WORK_INTERVAL_MS;
   const deps = options.deps ?? defaultDueWorkDeps();
-  const owner = `${process.pid}-${crypto.randomUUID()}`;
+  // The lease holder's name says which instance ran a sweep (scripts/scenario-instances.ts counts runs per instance).
+  const owner = `${env.INSTANCE_ID ?? process.pid}-${crypto.randomUUID()}`;
   let running: Promise<void> | undefined;
 
   const tick = () => {

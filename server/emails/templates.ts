@@ -32,6 +32,24 @@ export function saleOpenedEmail(input: { productName: string; salePrice: number;
   return { subject, html, text, template: "sale-opened" };
 }
 
+/** "오픈 알림", sent minutesLeft before the open time: time enough to open the page and pick an address first. */
+export function saleReminderEmail(input: { productName: string; salePrice: number; saleUrl: string; opensAt: Date; minutesLeft: number }): RenderedEmail {
+  const price = `${input.salePrice.toLocaleString("ko-KR")}원`;
+  const opensAt = seoulDateTime.format(input.opensAt);
+  const subject = `[FlashMart] ${input.productName} 선착순 판매가 ${input.minutesLeft}분 후 시작됩니다`;
+  const html = emailLayout({
+    title: subject,
+    preheader: `${opensAt} 오픈 · ${price}`,
+    bodyHtml: `<p>알림을 신청하신 <strong>${escapeHtml(input.productName)}</strong> 선착순 판매가 ${escapeHtml(opensAt)}에 시작됩니다(약 ${input.minutesLeft}분 후).</p>
+<p style="font-size:22px;font-weight:700">${escapeHtml(price)}</p>
+<p>지금 세일 페이지에서 배송지를 미리 골라 두면, 구매에 성공했을 때 결제 버튼 한 번으로 끝납니다.</p>
+<p><a href="${escapeHtml(input.saleUrl)}" style="display:inline-block;background:#e11d48;color:#ffffff;padding:12px 20px;border-radius:8px;text-decoration:none">세일 페이지 열기</a></p>
+<p style="color:#71717a;font-size:13px">수량이 한정되어 있어 조기 품절될 수 있습니다.</p>`,
+  });
+  const text = `${input.productName} 선착순 판매가 ${opensAt}에 시작됩니다(약 ${input.minutesLeft}분 후).\n판매가: ${price}\n배송지를 미리 골라 두면 결제가 한 번에 끝납니다.\n세일 페이지: ${input.saleUrl}`;
+  return { subject, html, text, template: "sale-reminder" };
+}
+
 // ── Order lifecycle ─────────────────────────────────────────────────────────────────────────────────────────────
 export type OrderEmailInput = {
   name: string;
@@ -133,4 +151,44 @@ export function returnCompletedEmail(input: OrderEmailInput & { refundAmount: nu
     lines: input.refundAmount ? [`${won(input.refundAmount)}은 결제하신 카드로 환불됩니다. 카드사에 따라 환불 확인까지 3~5영업일이 걸릴 수 있습니다.`] : [],
     cta: { href: input.orderUrl, label: "주문 상세 보기" },
   });
+}
+
+// ── Restock alerts ──────────────────────────────────────────────────────────────────────────────────────────────
+/**
+ * "재입고 알림": what the shopper asked about is buyable again. Sent once per alert (the alert ends with it), so the
+ * mail says how to be told next time; the unsubscribe link works without signing in.
+ */
+export function restockAlertEmail(input: {
+  name: string;
+  productName: string;
+  price: number;
+  /** A flash sale's units came back, rather than a product's stock. */
+  isSale: boolean;
+  pageUrl: string;
+  unsubscribeUrl: string;
+}): RenderedEmail {
+  const what = input.isSale ? "선착순 세일 수량" : "상품";
+  const subject = `[FlashMart] ${input.productName} 재입고 알림`;
+  const headline = input.isSale ? `${input.productName} 선착순 세일에 구매 가능한 수량이 다시 생겼습니다.` : `${input.productName} 상품이 다시 입고되었습니다.`;
+  const html = emailLayout({
+    title: subject,
+    preheader: `${won(input.price)} · 수량이 한정되어 있어 곧 품절될 수 있습니다`,
+    bodyHtml: `<p>${escapeHtml(input.name)}님, 안녕하세요.</p>
+<p style="font-size:18px;font-weight:700">${escapeHtml(headline)}</p>
+<p style="font-size:22px;font-weight:700">${escapeHtml(won(input.price))}</p>
+${button(input.pageUrl, "지금 구매하기")}
+<p style="color:#71717a;font-size:13px">알림을 신청하신 ${escapeHtml(what)}에 대한 알림은 이번 한 번만 보내 드립니다. 다시 품절되면 페이지에서 재입고 알림을 다시 신청해 주세요.</p>
+<p style="color:#71717a;font-size:13px">더 이상 이 알림을 받지 않으려면 <a href="${escapeHtml(input.unsubscribeUrl)}" style="color:#71717a">알림 해지</a>를 눌러 주세요.</p>`,
+  });
+  const text = [
+    `${input.name}님, 안녕하세요.`,
+    "",
+    headline,
+    `가격: ${won(input.price)}`,
+    `지금 구매하기: ${input.pageUrl}`,
+    "",
+    "이 알림은 한 번만 보내 드립니다. 다시 품절되면 페이지에서 재입고 알림을 다시 신청해 주세요.",
+    `알림 해지: ${input.unsubscribeUrl}`,
+  ].join("\n");
+  return { subject, html, text, template: "restock-alert" };
 }

@@ -5,14 +5,30 @@
  * 'unsafe-inline' (React style attributes, Next's route announcer), which cannot run code.
  */
 export function pageContentSecurityPolicy(options: { nonce: string; isProduction: boolean }) {
+  return policyWithScriptSources(`'self' 'nonce-${options.nonce}' 'strict-dynamic'`, options.isProduction);
+}
+
+/**
+ * The policy of a cached public page (server/http/public-page-cache.ts). Its HTML is shared by every visitor, so it
+ * cannot carry a per-request nonce (a nonce in shared HTML is public and protects nothing). Instead the policy lists
+ * the SHA-256 of each inline script of that exact HTML, computed when the page entered the cache, and 'self' for
+ * Next's chunk files (no 'strict-dynamic'): an injected inline script matches no hash and does not run, and script
+ * files load only from our own origin.
+ */
+export function publicPageContentSecurityPolicy(options: { scriptHashes: readonly string[]; isProduction: boolean }) {
+  const hashes = options.scriptHashes.map((hash) => ` 'sha256-${hash}'`).join("");
+  return policyWithScriptSources(`'self'${hashes}`, options.isProduction);
+}
+
+function policyWithScriptSources(scriptSources: string, isProduction: boolean) {
   return [
     "default-src 'self'",
     // Development needs eval for React's debugging and a websocket for hot reload.
-    `script-src 'self' 'nonce-${options.nonce}' 'strict-dynamic'${options.isProduction ? "" : " 'unsafe-eval'"}`,
+    `script-src ${scriptSources}${isProduction ? "" : " 'unsafe-eval'"}`,
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
-    `connect-src 'self'${options.isProduction ? "" : " ws: wss:"}`,
+    `connect-src 'self'${isProduction ? "" : " ws: wss:"}`,
     "frame-ancestors 'none'",
     "form-action 'self'",
     "base-uri 'self'",

@@ -4,6 +4,7 @@ import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { configFromEnv } from "~/server/config.ts";
 import { db } from "~/server/db.ts";
 import { sniffImageType } from "~/server/domain/admin/products/product-images.ts";
 import { handleProductImageUpload, serveProductImage } from "~/server/http/product-image-upload.ts";
@@ -42,7 +43,7 @@ describe("product image upload and serving", () => {
     const headers: Record<string, string> = { host: "localhost:3000" };
     if (options.cookie) headers.cookie = options.cookie;
     if (options.origin) headers.origin = options.origin;
-    return handleProductImageUpload(new Request("http://localhost:3000/api/admin/uploads", { method: "POST", body: form, headers }), { db, redis, uploadDir });
+    return handleProductImageUpload(new Request("http://localhost:3000/api/admin/uploads", { method: "POST", body: form, headers }), { db, redis, config: configFromEnv(), uploadDir });
   }
 
   it("recognises images by their bytes, not their names", () => {

@@ -1,6 +1,4 @@
-import type { Redis } from "@upstash/redis";
-
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { PRODUCT_IMAGE_MAX_BYTES } from "~/server/domain/admin/products/product-fields.ts";
 import { readProductImage, storeProductImage } from "~/server/domain/admin/products/product-images.ts";
 import { isDomainError } from "~/server/domain/errors.ts";
@@ -8,7 +6,7 @@ import { env } from "~/server/env.js";
 import { logger } from "~/server/logger.ts";
 import { resolveSession } from "~/server/session.ts";
 
-type UploadDeps = { db: Db; redis: Redis; uploadDir: string };
+type UploadDeps = DepsOf<"db" | "redis" | "config"> & { uploadDir: string };
 
 /** Multipart framing around a 2 MB file stays far below this; anything longer is refused while it streams in. */
 const MAX_BODY_BYTES = PRODUCT_IMAGE_MAX_BYTES + 64 * 1024;

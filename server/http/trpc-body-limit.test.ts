@@ -31,16 +31,17 @@ function post(url: string, body: string, framing: "content-length" | "chunked"):
 }
 
 /**
- * Reserve inputs (one, or a batch of `calls`) padded by their purchase tokens to exactly `bytes`: well-formed JSON
- * that the input schema refuses (token too long), so a 400 proves the whole body reached the procedure.
+ * Inputs (one, or a batch of `calls`) padded by one string field (a reserve's purchase token by default) to exactly
+ * `bytes`: well-formed JSON that the input schema refuses (field too long), so a 400 proves the whole body reached the
+ * procedure.
  */
-function reserveBody(bytes: number, calls: number | "single") {
-  const inputs = Array.from({ length: calls === "single" ? 1 : calls }, () => ({ json: { saleId: 1, idempotencyKey: "body-limit-1", purchaseToken: "" } }));
+function paddedBody(bytes: number, calls: number | "single", field = "purchaseToken") {
+  const inputs = Array.from({ length: calls === "single" ? 1 : calls }, () => ({ json: { saleId: 1, idempotencyKey: "body-limit-1", [field]: "" } as Record<string, unknown> }));
   const encode = () => JSON.stringify(calls === "single" ? inputs[0] : Object.fromEntries(inputs.map((input, i) => [i, input])));
   let missing = bytes - encode().length;
   for (const [i, input] of inputs.entries()) {
     const share = i === inputs.length - 1 ? missing : Math.floor(missing / inputs.length);
-    input.json.purchaseToken = "x".repeat(share);
+    input.json[field] = "x".repeat(share);
     missing -= share;
   }
   const body = encode();
@@ -68,28 +69,29 @@ describe("request body limit", () => {
   });
 
   const paths = [
-    { name: "fast path", url: "/api/trpc/sale.reserve", calls: "single" },
-    { name: "fast path, batch of one", url: "/api/trpc/sale.reserve?batch=1", calls: 1 },
-    // Not a fast-path procedure, and a two-call batch never takes the fast path: both are tRPC's own Node adapter.
-    { name: "tRPC adapter", url: "/api/trpc/sale.reserveBaseline", calls: "single" },
-    { name: "tRPC adapter, batch of two", url: "/api/trpc/sale.reserve,sale.reserveBaseline?batch=1", calls: 2 },
+    { name: "fast path", url: "/api/trpc/sale.reserve", calls: "single", field: "purchaseToken" },
+    { name: "fast path, batch of one", url: "/api/trpc/sale.reserve?batch=1", calls: 1, field: "purchaseToken" },
+    // Not a fast-path procedure (a public mutation whose `name` has a maximum), and a two-call batch never takes the
+    // fast path: both are tRPC's own Node adapter.
+    { name: "tRPC adapter", url: "/api/trpc/account.signUp", calls: "single", field: "name" },
+    { name: "tRPC adapter, batch of two", url: "/api/trpc/sale.reserve,sale.queueJoin?batch=1", calls: 2, field: "purchaseToken" },
   ] as const;
 
-  for (const { name, url, calls } of paths) {
+  for (const { name, url, calls, field } of paths) {
     for (const framing of ["content-length", "chunked"] as const) {
       it(`${name} (${framing}): a 10 KB body is read and answered by the procedure`, async () => {
-        const answer = await post(`${server.url}${url}`, reserveBody(10 * 1024, calls), framing);
+        const answer = await post(`${server.url}${url}`, paddedBody(10 * 1024, calls, field), framing);
         expect(answer.status).toBe(400);
         const errors = errorsOf(answer.body);
         expect(errors).toHaveLength(calls === "single" ? 1 : calls);
         for (const { error } of errors) {
           expect(error.json.data.code).toBe("BAD_REQUEST");
-          expect(error.json.data.zodError).toMatchObject({ fieldErrors: { purchaseToken: expect.any(Array) } });
+          expect(error.json.data.zodError).toMatchObject({ fieldErrors: { [field]: expect.any(Array) } });
         }
       });
 
       it(`${name} (${framing}): a body over the limit gets 413 with a tRPC error, not a reset`, async () => {
-        const answer = await post(`${server.url}${url}`, reserveBody(70 * 1024, calls), framing);
+        const answer = await post(`${server.url}${url}`, paddedBody(70 * 1024, calls, field), framing);
         expect(answer.status).toBe(413);
         expect(answer.headers["content-type"]).toMatch(/^application\/json/);
         for (const { error } of errorsOf(answer.body)) {
@@ -100,9 +102,9 @@ describe("request body limit", () => {
   }
 
   it("takes a body of exactly the limit and refuses one byte more, on both paths", async () => {
-    for (const url of ["/api/trpc/sale.reserve", "/api/trpc/sale.reserveBaseline"]) {
-      expect((await post(`${server.url}${url}`, reserveBody(TRPC_MAX_BODY_BYTES, "single"), "chunked")).status).toBe(400);
-      expect((await post(`${server.url}${url}`, reserveBody(TRPC_MAX_BODY_BYTES + 1, "single"), "chunked")).status).toBe(413);
+    for (const [url, field] of [["/api/trpc/sale.reserve", "purchaseToken"], ["/api/trpc/account.signUp", "name"]] as const) {
+      expect((await post(`${server.url}${url}`, paddedBody(TRPC_MAX_BODY_BYTES, "single", field), "chunked")).status).toBe(400);
+      expect((await post(`${server.url}${url}`, paddedBody(TRPC_MAX_BODY_BYTES + 1, "single", field), "chunked")).status).toBe(413);
     }
   });
 });

@@ -45,6 +45,8 @@ export type SandboxPayment = {
 };
 
 export type SandboxStats = {
+  /** Every /v1 request that reached the sandbox, those dropped by an outage included: what a circuit breaker saves. */
+  apiRequests: number;
   confirmRequests: number;
   approved: number;
   declined: number;
@@ -60,7 +62,7 @@ const MAX_BODY_BYTES = 16 * 1024;
 const DECLINE = { code: "REJECT_CARD_PAYMENT", message: "한도초과 혹은 잔액부족으로 결제에 실패했습니다." };
 
 function emptyStats(): SandboxStats {
-  return { confirmRequests: 0, approved: 0, declined: 0, cancelled: 0, capturedAmount: 0, refundedAmount: 0 };
+  return { apiRequests: 0, confirmRequests: 0, approved: 0, declined: 0, cancelled: 0, capturedAmount: 0, refundedAmount: 0 };
 }
 
 function readBody(req: IncomingMessage): Promise<unknown> {
@@ -182,6 +184,7 @@ export function createPaymentSandbox(options: { random?: () => number } = {}) {
   }
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, path: string) {
+    stats.apiRequests += 1;
     if (config.outage) {
       // A provider that is down: the connection drops without an answer.
       req.socket.destroy();

@@ -15,6 +15,7 @@ import {
 
 import { logger } from "~/server/logger.ts";
 import type { PaymentProviderClient } from "~/server/payments/toss-style-client.ts";
+import type { SharedBreaker } from "~/server/payments/shared-breaker.ts";
 import { PaymentUnavailableError, type CircuitStatus, type PaymentGateway } from "~/server/payments/types.ts";
 
 export type ResilienceOptions = {
@@ -45,7 +46,10 @@ function isTransient(error: unknown) {
  * an outage opens it after `consecutiveFailures` failed attempts and later calls fail at once, without touching the
  * network, until a trial call succeeds. One breaker per provider, shared by confirm and cancel.
  */
-export function createResilientGateway(options: { name: string; client: PaymentProviderClient } & ResilienceOptions): PaymentGateway {
+export function createResilientGateway(
+  options: { name: string; client: PaymentProviderClient; shared?: SharedBreaker | undefined } & ResilienceOptions,
+): PaymentGateway {
+  const { shared } = options;
   const breaker = circuitBreaker(handleWhen(isTransient), {
     halfOpenAfter: options.breaker.halfOpenAfterMs,
     breaker: new ConsecutiveBreaker(options.breaker.consecutiveFailures),
@@ -54,6 +58,8 @@ export function createResilientGateway(options: { name: string; client: PaymentP
   breaker.onBreak(() => {
     openedAt = Date.now();
     logger.warn({ provider: options.name, halfOpenAfterMs: options.breaker.halfOpenAfterMs }, "payment circuit opened: failing fast");
+    // Other instances would otherwise each spend `consecutiveFailures` slow calls learning the same thing.
+    void shared?.publishOpen(openedAt + options.breaker.halfOpenAfterMs);
   });
   breaker.onReset(() => logger.info({ provider: options.name }, "payment circuit closed"));
 
@@ -68,15 +74,40 @@ export function createResilientGateway(options: { name: string; client: PaymentP
 
   const inFlight = bulkhead(MAX_CONCURRENT_PROVIDER_CALLS, Number.MAX_SAFE_INTEGER);
 
+  const circuitOpen = (retryAfterMs: number, cause?: unknown) =>
+    new PaymentUnavailableError("circuit-open", "결제 서비스 연결이 잠시 차단되었습니다.", { retryAfterS: Math.max(1, Math.ceil(retryAfterMs / 1000)), cause });
+
+  /** Another instance's open circuit is this one's too; half-open, only the holder of the probe lease calls. */
   async function execute<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (!shared) return executeHere(call);
+
+    const circuit = await shared.check();
+    if (circuit.state === "closed") return executeHere(call);
+    if (circuit.state === "open") throw circuitOpen(circuit.retryAfterMs);
+    // One second: about when the trial call has answered and the circuit is closed or open again.
+    if (!(await shared.tryAcquireProbe())) throw circuitOpen(1_000);
+
+    try {
+      const result = await executeHere(call);
+      await shared.probeSucceeded();
+      return result;
+    } catch (error) {
+      if (error instanceof PaymentUnavailableError) {
+        await (error.reason === "circuit-open" ? shared.releaseProbe() : shared.probeFailed());
+      } else {
+        // A decline or protocol error is still an answer: the provider is back.
+        await shared.probeSucceeded();
+      }
+      throw error;
+    }
+  }
+
+  async function executeHere<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
     try {
       // A signal of our own per call: without one cockatiel hangs every concurrent call's listener on one shared signal.
       return await inFlight.execute(() => policy.execute(({ signal }) => call(signal), new AbortController().signal));
     } catch (error) {
-      if (isBrokenCircuitError(error)) {
-        const retryAfterS = Math.max(1, Math.ceil((openedAt + options.breaker.halfOpenAfterMs - Date.now()) / 1000));
-        throw new PaymentUnavailableError("circuit-open", "결제 서비스 연결이 잠시 차단되었습니다.", { retryAfterS, cause: error });
-      }
+      if (isBrokenCircuitError(error)) throw circuitOpen(openedAt + options.breaker.halfOpenAfterMs - Date.now(), error);
       if (isTaskCancelledError(error)) throw new PaymentUnavailableError("timeout", "결제 서버 응답이 늦습니다.", { cause: error });
       throw error;
     }
@@ -88,9 +119,10 @@ export function createResilientGateway(options: { name: string; client: PaymentP
     cancel: (request) => execute((signal) => options.client.cancel(request, signal)),
     lookUp: (paymentKey) => execute((signal) => options.client.lookUp(paymentKey, signal)),
     circuitStatus(): CircuitStatus {
-      if (breaker.state === CircuitState.Closed) return "closed";
       if (breaker.state === CircuitState.HalfOpen) return "half-open";
-      return "open";
+      if (breaker.state !== CircuitState.Closed) return "open";
+      // This instance's breaker is closed, but it obeys the shared circuit (as last read).
+      return shared?.peek().state ?? "closed";
     },
   };
 }

@@ -4,30 +4,25 @@ import "~/server/load-env.ts";
 
 import { availableParallelism } from "node:os";
 
-import { Redis } from "ioredis";
 import type { TestProject } from "vitest/node";
 
 import { DatabaseUnreachableError } from "~/scripts/migrate.ts";
 import { env } from "~/server/env.js";
 import { createPaymentSandbox } from "~/server/payment-sandbox/server.ts";
+import { parseClusterNodes } from "~/server/redis.ts";
 import { createMigratedDatabase, createTestRunId, dropDatabase, withDatabaseName } from "~/server/testing/db-url.ts";
+import { connectRedisDirect, deleteKeysWithPrefix, type RedisTarget } from "~/server/testing/redis-prefix.ts";
 
-async function connectRedis(redisUrl: string) {
-  const redis = new Redis(redisUrl, {
-    lazyConnect: true,
-    connectTimeout: 2_000,
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => null,
-  });
-  // connect() rejects with the same error; without a listener ioredis also prints it as "Unhandled error event".
-  redis.on("error", () => {});
+async function connectRedis(target: RedisTarget) {
   try {
-    await redis.connect();
-    await redis.ping();
-    return redis;
+    return await connectRedisDirect(target);
   } catch (error) {
-    redis.disconnect();
-    const { hostname, port } = new URL(redisUrl);
+    if (target.clusterNodes?.length) {
+      throw new Error(`Redis Cluster is not reachable at ${target.clusterNodes.join(",")} — start it with: scripts/redis-cluster.sh start`, {
+        cause: error,
+      });
+    }
+    const { hostname, port } = new URL(target.url);
     throw new Error(
       `Redis is not reachable at ${hostname}:${port || 6379} — start it with: redis-server --daemonize yes ` +
         "(or: docker compose up -d redis)",
@@ -36,22 +31,12 @@ async function connectRedis(redisUrl: string) {
   }
 }
 
-async function deleteKeysWithPrefix(redis: Redis, prefix: string) {
-  const pattern = `${prefix.replace(/[*?[\]\\]/g, "\\$&")}*`;
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 500);
-    if (keys.length > 0) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== "0");
-}
-
 export default async function setup(project: TestProject) {
   const runId = createTestRunId();
   const redisKeyPrefix = `fmtest:${runId}:`;
 
   // Redis first: it holds nothing yet, so failing here leaves no database behind.
-  const redis = await connectRedis(env.REDIS_URL);
+  const redis = await connectRedis({ url: env.REDIS_URL, clusterNodes: parseClusterNodes(env.REDIS_CLUSTER_NODES) });
   // One database per worker process: test files in different workers run at the same time, and due-work tests move
   // time forward and sweep everything that is due, so a shared database would let one file act on another's rows.
   const workerCount = Math.max(1, availableParallelism());

@@ -2,14 +2,13 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 import { createTRPCClient, httpLink } from "@trpc/client";
-import { encode } from "next-auth/jwt";
 import superjson from "superjson";
 
 import type { AppRouter } from "~/server/api/root.ts";
 import type { Deps } from "~/server/api/trpc.ts";
 import { createApp } from "~/server/app.ts";
-import { env } from "~/server/env.js";
 import { createTrpcNodeHandler } from "~/server/http/trpc-node-handler.ts";
+import { mintSessionCookie, newSessionClaims } from "~/server/session.ts";
 
 /** Test-only: lets a test client choose its address, so rate-limit buckets of parallel tests never meet. */
 export const TEST_CLIENT_IP_HEADER = "x-test-client-ip";
@@ -41,27 +40,20 @@ export async function startTestServer(options: { deps?: Partial<Deps> } = {}) {
 }
 
 /**
- * Mints an Auth.js session cookie exactly as the login flow would, without running argon2. `sessionVersion` must match
- * the user's User.sessionVersion (0 for a fresh factory user), or the session counts as revoked.
+ * Mints an Auth.js session cookie exactly as the login flow would (the app's one minting function), without running
+ * argon2. `sessionVersion` must match the user's User.sessionVersion (0 for a fresh factory user), or the session
+ * counts as revoked.
  */
 export async function sessionCookieFor(
   user: { id: string; role: "USER" | "ADMIN" },
   options: { maxAgeS?: number; sessionVersion?: number; sessionId?: string; authAt?: number } = {},
 ) {
-  const name = "authjs.session-token";
-  const token = await encode({
-    token: {
-      sub: user.id,
-      role: user.role,
-      sid: options.sessionId ?? crypto.randomUUID(),
-      sv: options.sessionVersion ?? 0,
-      authAt: options.authAt ?? Math.floor(Date.now() / 1000),
-    },
-    secret: env.AUTH_SECRET,
-    salt: name,
-    maxAge: options.maxAgeS ?? 3600,
-  });
-  return `${name}=${token}`;
+  const claims = newSessionClaims({ id: user.id, role: user.role, sessionVersion: options.sessionVersion ?? 0 });
+  const cookie = await mintSessionCookie(
+    { ...claims, sid: options.sessionId ?? claims.sid, authAt: options.authAt ?? claims.authAt },
+    { cookieName: "authjs.session-token", maxAgeS: options.maxAgeS ?? 3600 },
+  );
+  return `${cookie.name}=${cookie.value}`;
 }
 
 export function createTestClient(baseUrl: string, options: { cookie?: string; headers?: Record<string, string> } = {}) {

@@ -12,10 +12,10 @@ import { cartKo } from "~/app/_i18n/cart.ts";
 import { ko } from "~/app/_i18n/ko.ts";
 import { useTRPC } from "~/app/_trpc/client.tsx";
 
-type CatalogProps = { params: CatalogParams; pageSizes: readonly number[]; isSignedIn: boolean };
+type CatalogProps = { params: CatalogParams; pageSizes: readonly number[] };
 
 /** The catalog grid; its data was prefetched by the page and arrives through HydrateClient. */
-export function Catalog({ params, pageSizes, isSignedIn }: CatalogProps) {
+export function Catalog({ params, pageSizes }: CatalogProps) {
   const trpc = useTRPC();
   const { data } = useSuspenseQuery(trpc.product.list.queryOptions(catalogQueryInput(params)));
   const isFiltered = Boolean(params.category || params.query);
@@ -46,7 +46,7 @@ export function Catalog({ params, pageSizes, isSignedIn }: CatalogProps) {
         <ul aria-label={ko.catalog.listLabel} className="grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-4">
           {data.items.map((product, index) => (
             <li key={product.id} className="flex">
-              <ProductCard product={product} isPriority={index < 4} isSignedIn={isSignedIn} />
+              <ProductCard product={product} isPriority={index < 4} />
             </li>
           ))}
         </ul>

@@ -9,9 +9,9 @@ import type { AppRouter } from "~/server/api/root.ts";
 
 export type ProductCardData = inferRouterOutputs<AppRouter>["product"]["list"]["items"][number];
 
-type ProductCardProps = { product: ProductCardData; isPriority?: boolean; isSignedIn: boolean };
+type ProductCardProps = { product: ProductCardData; isPriority?: boolean };
 
-export function ProductCard({ product, isPriority, isSignedIn }: ProductCardProps) {
+export function ProductCard({ product, isPriority }: ProductCardProps) {
   const isSoldOut = product.status === "SOLD_OUT" || product.stock <= 0;
 
   return (
@@ -33,7 +33,7 @@ export function ProductCard({ product, isPriority, isSignedIn }: ProductCardProp
         ) : null}
         {/* Above the card-wide link (z-10), so the heart is its own click target. */}
         <div className="absolute left-3 top-3 z-10">
-          <WishlistHeart productId={product.id} productName={product.name} isSignedIn={isSignedIn} />
+          <WishlistHeart productId={product.id} productName={product.name} />
         </div>
       </div>
       <div className="flex flex-1 flex-col gap-1 p-4">

@@ -1,10 +1,11 @@
 import Link from "next/link";
 
+import { SaleStripState } from "~/app/(shop)/_components/sale-strip-state.tsx";
 import { saleStrings as t } from "~/app/_i18n/sale.ts";
 import { formatKrw, formatSeoulDateTime } from "~/app/_lib/format.ts";
 import { serverCaller } from "~/app/_trpc/server.tsx";
 
-/** Open and upcoming flash sales, above the catalog: the storefront's main event. */
+/** Open and upcoming flash sales, above the catalog: the storefront's main event. Each one's state is live (SaleStripState). */
 export async function SalesStrip() {
   const sales = await (await serverCaller()).sale.list();
   if (sales.length === 0) return null;
@@ -25,7 +26,7 @@ export async function SalesStrip() {
                   <span className="text-zinc-600 line-through">{formatKrw(sale.product.price)}</span>
                 </p>
                 <p className="mt-1 text-xs text-zinc-600">
-                  {sale.hasOpened ? t.stripOpenNow : t.stripOpensAt(formatSeoulDateTime(sale.opensAt))} · {t.quantity(sale.quantity)}
+                  <SaleStripState saleId={sale.id} opensAt={sale.opensAt.getTime()} opensAtLabel={formatSeoulDateTime(sale.opensAt)} /> · {t.quantity(sale.quantity)}
                 </p>
               </div>
             </Link>

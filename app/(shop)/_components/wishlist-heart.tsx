@@ -5,17 +5,23 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 
 import { currentPath, loginHref } from "~/app/(shop)/_lib/login-href.ts";
+import { useViewer } from "~/app/_components/viewer.tsx";
 import { cartKo } from "~/app/_i18n/cart.ts";
 import { useTRPC } from "~/app/_trpc/client.tsx";
 
-type WishlistHeartProps = { productId: number; productName: string; isSignedIn: boolean; size?: "sm" | "lg" };
+type WishlistHeartProps = { productId: number; productName: string; size?: "sm" | "lg" };
 
 /**
  * The heart toggle. Its state comes from the shopper's wishlist query (one request shared by every heart on the
  * page); a signed-out shopper is sent to the login page and brought back here.
  */
-export function WishlistHeart({ productId, productName, isSignedIn, size = "sm" }: WishlistHeartProps) {
+export function WishlistHeart({ productId, productName, size = "sm" }: WishlistHeartProps) {
   const trpc = useTRPC();
+  // From the viewer, not the page: a cached public page is the same HTML for signed-in and signed-out shoppers. Until
+  // the viewer and their wishlist are known the heart waits: a click must neither send a signed-in shopper to log in
+  // nor toggle a heart whose state is not shown yet.
+  const viewer = useViewer();
+  const isSignedIn = viewer.status === "known" && viewer.viewer !== null;
   const queryClient = useQueryClient();
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
@@ -56,7 +62,7 @@ export function WishlistHeart({ productId, productName, isSignedIn, size = "sm" 
       <button
         type="button"
         onClick={onClick}
-        disabled={toggle.isPending}
+        disabled={toggle.isPending || viewer.status === "loading" || (isSignedIn && wishlist.isPending)}
         aria-pressed={isSignedIn ? isWishlisted : false}
         aria-label={cartKo.heart.add(productName)}
         title={cartKo.heart.label}

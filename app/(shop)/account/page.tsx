@@ -6,6 +6,7 @@ import { Suspense } from "react";
 import { AddressBook } from "~/app/(shop)/account/_components/address-book.tsx";
 import { PasswordSection } from "~/app/(shop)/account/_components/password-section.tsx";
 import { ProfileSection } from "~/app/(shop)/account/_components/profile-section.tsx";
+import { RestockAlertsSection } from "~/app/(shop)/account/_components/restock-alerts-section.tsx";
 import { SessionSection } from "~/app/(shop)/account/_components/session-section.tsx";
 import { loginHref } from "~/app/(shop)/_lib/login-href.ts";
 import { accountKo } from "~/app/_i18n/account.ts";
@@ -21,6 +22,7 @@ export default async function AccountPage() {
   if (!session) redirect(loginHref("/account"));
   prefetch(trpc.account.me.queryOptions());
   prefetch(trpc.account.address.list.queryOptions());
+  prefetch(trpc.restock.list.queryOptions());
 
   return (
     <div className="mx-auto max-w-3xl">
@@ -38,6 +40,7 @@ export default async function AccountPage() {
           <Suspense fallback={loading}>
             <AddressBook />
           </Suspense>
+          <RestockAlertsSection />
           <PasswordSection />
           <SessionSection />
         </div>

@@ -4,6 +4,7 @@ import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { AppRouter } from "~/server/api/root.ts";
+import { createApp } from "~/server/app.ts";
 import { redis } from "~/server/redis.ts";
 import { fixedClock } from "~/server/clock.ts";
 import { emailBlindIndex } from "~/server/crypto/pii.ts";
@@ -108,11 +109,11 @@ describe("account router over HTTP", () => {
       const form = signUpForm();
       await signUp(form);
       const ip = uniqueTestIp();
-      expect(await authenticatePassword({ db, redis }, { email: form.email, password: form.password, ip })).toEqual({ ok: false, reason: "UNVERIFIED" });
+      expect(await authenticatePassword(createApp({ db, redis }), { email: form.email, password: form.password, ip })).toEqual({ ok: false, reason: "UNVERIFIED" });
 
       const { code } = await latestVerificationMail(db, form.email);
       await expect(anonymous().account.verifyEmail.mutate({ email: form.email, code })).resolves.toEqual({ isVerified: true });
-      expect(await authenticatePassword({ db, redis }, { email: form.email, password: form.password, ip })).toMatchObject({ ok: true });
+      expect(await authenticatePassword(createApp({ db, redis }), { email: form.email, password: form.password, ip })).toMatchObject({ ok: true });
 
       const reused = await trpcErrorOf(anonymous().account.verifyEmail.mutate({ email: form.email, code }));
       expect(reused.data?.code).toBe("BAD_REQUEST");
@@ -332,8 +333,8 @@ describe("account router over HTTP", () => {
       await expect(current.account.me.query()).resolves.toMatchObject({ id: user.id });
 
       const ip = uniqueTestIp();
-      expect(await authenticatePassword({ db, redis }, { email: user.email, password, ip })).toEqual({ ok: false, reason: "INVALID" });
-      expect(await authenticatePassword({ db, redis }, { email: user.email, password: newPassword, ip })).toMatchObject({ ok: true });
+      expect(await authenticatePassword(createApp({ db, redis }), { email: user.email, password, ip })).toEqual({ ok: false, reason: "INVALID" });
+      expect(await authenticatePassword(createApp({ db, redis }), { email: user.email, password: newPassword, ip })).toMatchObject({ ok: true });
     });
 
     it("refuses a wrong current password and a new password that breaks the policy", async () => {

@@ -6,8 +6,8 @@ import { createAddress, createAddressInput } from "~/server/domain/accounts/crea
 import { deleteAddress } from "~/server/domain/accounts/delete-address.ts";
 import { addressIdInput, getAddress } from "~/server/domain/accounts/get-address.ts";
 import { getProfile } from "~/server/domain/accounts/get-profile.ts";
+import { getViewer } from "~/server/domain/accounts/get-viewer.ts";
 import { listAddresses } from "~/server/domain/accounts/list-addresses.ts";
-import { accountRateLimits } from "~/server/domain/accounts/rate-limits.ts";
 import { resendVerification, resendVerificationInput, type ResendVerificationInput } from "~/server/domain/accounts/resend-verification.ts";
 import { revokeAllSessions } from "~/server/domain/accounts/session-state.ts";
 import { setDefaultAddress } from "~/server/domain/accounts/set-default-address.ts";
@@ -15,7 +15,7 @@ import { signUp, signUpInput, type SignUpInput } from "~/server/domain/accounts/
 import { updateAddress, updateAddressInput } from "~/server/domain/accounts/update-address.ts";
 import { updateProfile, updateProfileInput } from "~/server/domain/accounts/update-profile.ts";
 import { verifyEmail, verifyEmailInput, type VerifyEmailInput } from "~/server/domain/accounts/verify-email.ts";
-import { expiredSessionCookie, mintSessionCookie } from "~/server/session.ts";
+import { expiredSessionCookie, mintSessionCookie, newSessionClaims } from "~/server/session.ts";
 
 const byIp = ({ ctx }: { ctx: { ip: string } }) => ctx.ip;
 const byEmail = ({ input }: { input: { email: string } }) => emailBlindIndex(input.email);
@@ -33,23 +33,26 @@ const addressRouter = createTRPCRouter({
 export const accountRouter = createTRPCRouter({
   signUp: publicProcedure
     .input(signUpInput)
-    .use(rateLimit(accountRateLimits.signUpIp, byIp))
-    .use(rateLimit<SignUpInput>(accountRateLimits.signUpEmail, byEmail))
+    .use(rateLimit("signUpIp", byIp))
+    .use(rateLimit<SignUpInput>("signUpEmail", byEmail))
     .mutation(({ ctx, input }) => signUp(ctx.deps, input)),
 
   verifyEmail: publicProcedure
     .input(verifyEmailInput)
-    .use(rateLimit(accountRateLimits.verifyIp, byIp))
-    .use(rateLimit<VerifyEmailInput>(accountRateLimits.verifyEmail, byEmail))
+    .use(rateLimit("verifyIp", byIp))
+    .use(rateLimit<VerifyEmailInput>("verifyEmail", byEmail))
     .mutation(({ ctx, input }) => verifyEmail(ctx.deps, input)),
 
   resendVerification: publicProcedure
     .input(resendVerificationInput)
-    .use(rateLimit(accountRateLimits.resendIp, byIp))
-    .use(rateLimit<ResendVerificationInput>(accountRateLimits.resendEmail, byEmail))
+    .use(rateLimit("resendIp", byIp))
+    .use(rateLimit<ResendVerificationInput>("resendEmail", byEmail))
     .mutation(({ ctx, input }) => resendVerification(ctx.deps, input)),
 
   me: protectedProcedure.query(({ ctx }) => getProfile(ctx.deps, { userId: ctx.session.id })),
+
+  /** Signed in or not, role and cart badge: what cached public pages leave to the browser. Null when signed out. */
+  viewer: publicProcedure.meta({ fastPath: true }).query(({ ctx }) => getViewer(ctx.deps, { session: ctx.session })),
 
   updateProfile: protectedProcedure
     .input(updateProfileInput)
@@ -58,15 +61,12 @@ export const accountRouter = createTRPCRouter({
   /** Ends every other session; this one continues under a re-issued cookie carrying the new session version. */
   changePassword: protectedProcedure
     .input(changePasswordInput)
-    .use(rateLimit(accountRateLimits.changePasswordUser, ({ ctx }) => ctx.session?.id ?? ctx.ip))
+    .use(rateLimit("changePasswordUser", ({ ctx }) => ctx.session?.id ?? ctx.ip))
     .mutation(async ({ ctx, input }) => {
       const { sessionVersion, role } = await changePassword(ctx.deps, { ...input, userId: ctx.session.id });
       if (!ctx.appendResponseHeader || !ctx.session.cookieName) return { isSessionRenewed: false };
 
-      const cookie = await mintSessionCookie(
-        { sub: ctx.session.id, role, sid: crypto.randomUUID(), sv: sessionVersion, authAt: Math.floor(Date.now() / 1000) },
-        { cookieName: ctx.session.cookieName },
-      );
+      const cookie = await mintSessionCookie(newSessionClaims({ id: ctx.session.id, role, sessionVersion }), { cookieName: ctx.session.cookieName });
       ctx.appendResponseHeader("set-cookie", cookie.header);
       return { isSessionRenewed: true };
     }),

@@ -5,11 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { appDeps, createApp } from "~/server/app.ts";
 import { fixedClock } from "~/server/clock.ts";
+import { configFromEnv } from "~/server/config.ts";
 import { db } from "~/server/db.ts";
 import { CSV_BOM } from "~/server/domain/admin/sales/sale-report-csv.ts";
 import { issuePurchaseToken } from "~/server/domain/sales/purchase-token.ts";
-import { saleReserveRateLimit } from "~/server/domain/sales/sale-config.ts";
 import { redis } from "~/server/redis.ts";
 import { createFlashSale, createOrder, createProduct, createUser, createUsers } from "~/server/testing/factories.ts";
 import { createTestClient, sessionCookieFor, startTestServer } from "~/server/testing/http.ts";
@@ -19,7 +20,9 @@ import { deleteSaleCompletely, freshPurchaseSession } from "~/server/testing/sal
 // Far from every other test's clock, so no one else's due-work sweep touches these sales.
 const OPENS_AT = new Date("2234-03-01T03:00:00.000Z");
 const clock = fixedClock(OPENS_AT);
-const deps = { db, redis, clock };
+const appConfig = configFromEnv();
+// Every simulated buyer comes from 127.0.0.1 here.
+const deps = createApp({ db, redis, clock, config: { ...appConfig, saleReserveRateLimit: { ...appConfig.saleReserveRateLimit, perIp: 1_000_000 } } });
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let admin: ReturnType<typeof createTestClient>;
@@ -27,10 +30,8 @@ let shopper: ReturnType<typeof createTestClient>;
 let adminId: string;
 const saleIds: number[] = [];
 const userIds: string[] = [];
-const originalIpLimit = saleReserveRateLimit.perIp;
 
 beforeAll(async () => {
-  saleReserveRateLimit.perIp = 1_000_000;
   server = await startTestServer({ deps });
   const adminUser = await createUser(db, { role: "ADMIN" });
   adminId = adminUser.id;
@@ -40,7 +41,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  saleReserveRateLimit.perIp = originalIpLimit;
   for (const saleId of saleIds) await deleteSaleCompletely(deps, saleId);
   await deleteUsersWithOrders(db, userIds);
   await server.close();
@@ -60,7 +60,7 @@ async function buyers(count: number) {
 }
 
 function reserveAs(userId: string, saleId: number) {
-  const { token } = issuePurchaseToken({ userId, saleId, session: freshPurchaseSession() }, clock.now().getTime());
+  const { token } = issuePurchaseToken(appDeps(), { userId, saleId, session: freshPurchaseSession() }, clock.now().getTime());
   return shopper.sale.reserve.mutate({ saleId, idempotencyKey: crypto.randomUUID(), purchaseToken: token });
 }
 
@@ -169,7 +169,10 @@ describe("adminSale.report and reportCsv", () => {
       { second: OPENS_AT.getTime() + 1_000, attemptsPerSecond: 2, winsPerSecond: 0 },
     ]);
 
-    // The report reads MySQL: it survives Redis losing the timeline.
+    // The report itself writes nothing; once the due snapshot has copied the timeline to MySQL, the report survives
+    // Redis losing it.
+    const { snapshotSaleTimeline } = await import("~/server/domain/admin/sales/snapshot-sale-timelines.ts");
+    await snapshotSaleTimeline(deps, { saleId: sale.id });
     const minute = Math.floor(OPENS_AT.getTime() / 60_000);
     const { saleKeys, timelineKey } = await import("~/server/domain/sales/keys.ts");
     await redis.del(timelineKey(saleKeys(sale.id), minute));

@@ -51,7 +51,7 @@ describe("the payment ledger under a burst and under faults", () => {
     return Promise.all(
       users.map(async (user) => {
         const client = createTestClient(baseUrl, { cookie: await sessionCookieFor(user), headers: { [TEST_CLIENT_IP_HEADER]: uniqueTestIp() } });
-        const { token } = issuePurchaseToken({ userId: user.id, saleId: sale.id, session: freshPurchaseSession() }, clock.now().getTime());
+        const { token } = issuePurchaseToken(appDeps(), { userId: user.id, saleId: sale.id, session: freshPurchaseSession() }, clock.now().getTime());
         const won = await client.sale.reserve.mutate({ saleId: sale.id, idempotencyKey: newIdempotencyKey(), purchaseToken: token });
         if (won.outcome !== "WON") throw new Error(`expected a win, got ${won.outcome}`);
         return { saleId: sale.id, userId: user.id, client, orderId: won.orderId, addressId: addresses.get(user.id)! };

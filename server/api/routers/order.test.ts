@@ -357,7 +357,7 @@ describe("order router over HTTP", () => {
 
     /** Wins one unit through sale.reserve, as the sale page does; the order has no address yet. */
     async function winSaleOrder(buyer: Awaited<ReturnType<typeof saleBuyer>>) {
-      const { token } = issuePurchaseToken({ userId: buyer.user.id, saleId, session: freshPurchaseSession() }, clock.now().getTime());
+      const { token } = issuePurchaseToken(appDeps(), { userId: buyer.user.id, saleId, session: freshPurchaseSession() }, clock.now().getTime());
       const result = await buyer.client.sale.reserve.mutate({ saleId, idempotencyKey: newIdempotencyKey(), purchaseToken: token });
       if (result.outcome !== "WON") throw new Error(`expected a win, got ${result.outcome}`);
       return db.order.findUniqueOrThrow({ where: { id: result.orderId }, select: { id: true, totalAmount: true, recipientEnc: true } });
@@ -524,7 +524,7 @@ describe("order router over HTTP", () => {
       const item = await product({ price: 3_000 });
       const order = await buyNow(client, { productId: item.id, quantity: 1, addressId: address.id });
       await client.order.pay.mutate({ orderId: order.id, paymentKey: newPaymentKey(), amount: 3_000 });
-      await advanceOrder({ db, clock: fixedClock(clock.now().getTime() + 24 * HOUR) }, { orderId: order.id, step: "ship" });
+      await advanceOrder({ ...appDeps(), clock: fixedClock(clock.now().getTime() + 24 * HOUR) }, { orderId: order.id, step: "ship" });
 
       const error = await errorOf(client.order.cancel.mutate({ id: order.id }));
 
@@ -543,8 +543,8 @@ describe("order router over HTTP", () => {
       const order = await buyNow(client, { productId: item.id, quantity: 1, addressId: address.id });
       await client.order.pay.mutate({ orderId: order.id, paymentKey: newPaymentKey(), amount: 3_000 });
       const later = fixedClock(clock.now().getTime() + 48 * HOUR);
-      await advanceOrder({ db, clock: later }, { orderId: order.id, step: "ship" });
-      await advanceOrder({ db, clock: later }, { orderId: order.id, step: "deliver" });
+      await advanceOrder({ ...appDeps(), clock: later }, { orderId: order.id, step: "ship" });
+      await advanceOrder({ ...appDeps(), clock: later }, { orderId: order.id, step: "deliver" });
 
       const detail = await client.order.get.query({ id: order.id });
       expect(detail).toMatchObject({ status: "DELIVERED", canRequestReturn: true, canCancel: false });

@@ -1,14 +1,15 @@
 import { Redis } from "@upstash/redis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
+import { appDeps, createApp } from "~/server/app.ts";
 import { fixedClock, systemClock } from "~/server/clock.ts";
+import { configFromEnv, type AppConfig } from "~/server/config.ts";
 import { createPrismaClient, db } from "~/server/db.ts";
 import { isSessionActive, revokeAllSessions, revokeSession } from "~/server/domain/accounts/session-state.ts";
 import { saleKeys } from "~/server/domain/sales/keys.ts";
 import { PURCHASE_SESSION_RECHECK_MS } from "~/server/domain/sales/purchase-session.ts";
 import { issuePurchaseToken } from "~/server/domain/sales/purchase-token.ts";
 import { reconcileSale } from "~/server/domain/sales/reconcile-sale.ts";
-import { saleReserveRateLimit } from "~/server/domain/sales/sale-config.ts";
 import { readSaleTimeline } from "~/server/domain/sales/read-sale-timeline.ts";
 import { readSaleStatus } from "~/server/domain/sales/sale-state.ts";
 import { createTcpRequester, redis } from "~/server/redis.ts";
@@ -18,23 +19,25 @@ import { deleteSaleCompletely, freshPurchaseSession } from "~/server/testing/sal
 
 const OPENS_AT = new Date("2031-06-01T03:00:00.000Z");
 const clock = fixedClock(OPENS_AT);
-const deps = { db, redis, clock };
+/** The app's config with another per-IP reservation limit (its one source: config.saleReserveRateLimit). */
+function configWithIpLimit(perIp: number): AppConfig {
+  const config = configFromEnv();
+  return { ...config, saleReserveRateLimit: { ...config.saleReserveRateLimit, perIp } };
+}
+// Every simulated buyer comes from 127.0.0.1 here; the per-IP limit is exercised in its own test.
+const deps = createApp({ db, redis, clock, config: configWithIpLimit(1_000_000) });
 
 type Client = ReturnType<typeof createTestClient>;
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let client: Client;
 const saleIds: number[] = [];
-const originalIpLimit = saleReserveRateLimit.perIp;
 
 beforeAll(async () => {
-  // Every simulated buyer comes from 127.0.0.1 here; the per-IP limit is exercised in its own test.
-  saleReserveRateLimit.perIp = 1_000_000;
   server = await startTestServer({ deps });
   client = createTestClient(server.url);
 });
 
 afterAll(async () => {
-  saleReserveRateLimit.perIp = originalIpLimit;
   await server.close();
   for (const saleId of saleIds) await deleteSaleCompletely(deps, saleId);
 });
@@ -48,7 +51,7 @@ async function newSale(overrides: Parameters<typeof createFlashSale>[1]) {
 }
 
 function reserveAs(userId: string, saleId: number, idempotencyKey = crypto.randomUUID(), viaClient: Client = client) {
-  const { token } = issuePurchaseToken({ userId, saleId, session: freshPurchaseSession() }, clock.now().getTime());
+  const { token } = issuePurchaseToken(appDeps(), { userId, saleId, session: freshPurchaseSession() }, clock.now().getTime());
   return viaClient.sale.reserve.mutate({ saleId, idempotencyKey, purchaseToken: token });
 }
 
@@ -128,7 +131,7 @@ describe("sale.reserve under contention", () => {
       client.sale.reserve.mutate({
         saleId: sale.id,
         idempotencyKey: crypto.randomUUID(),
-        purchaseToken: issuePurchaseToken({ userId: buyer!.id, saleId: sale.id, session }, clock.now().getTime()).token,
+        purchaseToken: issuePurchaseToken(appDeps(), { userId: buyer!.id, saleId: sale.id, session }, clock.now().getTime()).token,
       });
 
     // Two presses in flight at once, each with its own key, as a double click batched into one HTTP call.
@@ -179,9 +182,9 @@ describe("sale window, pause and tokens", () => {
   it("refuses forged, expired and other-sale tokens with UNAUTHORIZED and changes nothing", async () => {
     const sale = await newSale({ opensAt: OPENS_AT, quantity: 5 });
     const [buyer] = await createUsers(db, 1);
-    const { token } = issuePurchaseToken({ userId: buyer!.id, saleId: sale.id, session: freshPurchaseSession() }, clock.now().getTime());
+    const { token } = issuePurchaseToken(appDeps(), { userId: buyer!.id, saleId: sale.id, session: freshPurchaseSession() }, clock.now().getTime());
     const forged = token.replace(buyer!.id, "someone-else");
-    const otherSale = issuePurchaseToken({ userId: buyer!.id, saleId: sale.id + 1_000, session: freshPurchaseSession() }, clock.now().getTime()).token;
+    const otherSale = issuePurchaseToken(appDeps(), { userId: buyer!.id, saleId: sale.id + 1_000, session: freshPurchaseSession() }, clock.now().getTime()).token;
 
     for (const purchaseToken of [forged, otherSale, "v1.x.y.z.w", "garbage"]) {
       await expect(client.sale.reserve.mutate({ saleId: sale.id, idempotencyKey: crypto.randomUUID(), purchaseToken })).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
@@ -194,18 +197,18 @@ describe("sale window, pause and tokens", () => {
   it("refuses a token whose session has ended since it was issued: logout, log out everywhere", async () => {
     const sale = await newSale({ opensAt: OPENS_AT, quantity: 5, perUserLimit: 5 });
     const [buyer, other] = await createUsers(db, 2);
-    const tokenFor = (userId: string, session = freshPurchaseSession()) => ({ session, token: issuePurchaseToken({ userId, saleId: sale.id, session }, clock.now().getTime()).token });
+    const tokenFor = (userId: string, session = freshPurchaseSession()) => ({ session, token: issuePurchaseToken(appDeps(), { userId, saleId: sale.id, session }, clock.now().getTime()).token });
     const reserveWith = (token: string) => client.sale.reserve.mutate({ saleId: sale.id, idempotencyKey: crypto.randomUUID(), purchaseToken: token });
 
     const loggedOut = tokenFor(buyer!.id);
     await expect(reserveWith(loggedOut.token)).resolves.toMatchObject({ outcome: "WON" });
-    await revokeSession({ db, redis, clock: systemClock }, { userId: buyer!.id, ...loggedOut.session });
+    await revokeSession({ db, redis, clock: systemClock, config: appDeps().config }, { userId: buyer!.id, ...loggedOut.session });
     // The instance re-checks a session it has just confirmed at most once per PURCHASE_SESSION_RECHECK_MS.
     clock.advance(PURCHASE_SESSION_RECHECK_MS);
     await expect(reserveWith(loggedOut.token)).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
 
     const everywhere = tokenFor(other!.id);
-    await revokeAllSessions({ db, redis, clock: systemClock }, { userId: other!.id });
+    await revokeAllSessions({ db, redis, clock: systemClock, config: appDeps().config }, { userId: other!.id });
     await expect(reserveWith(everywhere.token)).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
     // A token for the new session version works.
     await expect(reserveWith(tokenFor(other!.id, { ...freshPurchaseSession(), sessionVersion: 1 }).token)).resolves.toMatchObject({ outcome: "WON" });
@@ -215,14 +218,15 @@ describe("sale window, pause and tokens", () => {
   it("rate-limits one IP and answers TOO_MANY_REQUESTS with a retry-after", async () => {
     const sale = await newSale({ opensAt: OPENS_AT, quantity: 5 });
     const buyers = await createUsers(db, 30);
-    saleReserveRateLimit.perIp = 10;
+    const limitedServer = await startTestServer({ deps: { db, redis, clock, config: configWithIpLimit(10) } });
     try {
-      const results = await Promise.allSettled(buyers.map((buyer) => reserveAs(buyer.id, sale.id)));
+      const limitedClient = createTestClient(limitedServer.url);
+      const results = await Promise.allSettled(buyers.map((buyer) => reserveAs(buyer.id, sale.id, crypto.randomUUID(), limitedClient)));
       const limited = results.filter((result) => result.status === "rejected");
       expect(limited).toHaveLength(20);
       expect((limited[0] as PromiseRejectedResult).reason).toMatchObject({ data: { code: "TOO_MANY_REQUESTS", retryAfterS: expect.any(Number) } });
     } finally {
-      saleReserveRateLimit.perIp = 1_000_000;
+      await limitedServer.close();
     }
   });
 });
@@ -280,8 +284,8 @@ describe("holds, Redis loss and outages", () => {
     // The buyer's page checked the session when it fetched the token, so its state is in Redis: only the order write
     // needs MySQL.
     const session = freshPurchaseSession();
-    await isSessionActive({ db, redis, clock: systemClock }, { userId: buyer!.id, ...session });
-    const { token } = issuePurchaseToken({ userId: buyer!.id, saleId: sale.id, session }, clock.now().getTime());
+    await isSessionActive({ db, redis, clock: systemClock, config: appDeps().config }, { userId: buyer!.id, ...session });
+    const { token } = issuePurchaseToken(appDeps(), { userId: buyer!.id, saleId: sale.id, session }, clock.now().getTime());
     try {
       const attempt = createTestClient(noMysql.url).sale.reserve.mutate({ saleId: sale.id, idempotencyKey: crypto.randomUUID(), purchaseToken: token });
       await expect(attempt).rejects.toMatchObject({ data: { code: "SERVICE_UNAVAILABLE" } });
@@ -301,7 +305,7 @@ describe("the reserve fast path", () => {
   it("answers exactly like tRPC's own adapter, for results and for errors", async () => {
     const sale = await newSale({ opensAt: new Date(OPENS_AT.getTime() + 3_600_000), quantity: 5 });
     const [buyer] = await createUsers(db, 1);
-    const { token } = issuePurchaseToken({ userId: buyer!.id, saleId: sale.id, session: freshPurchaseSession() }, clock.now().getTime());
+    const { token } = issuePurchaseToken(appDeps(), { userId: buyer!.id, saleId: sale.id, session: freshPurchaseSession() }, clock.now().getTime());
     const call = async (url: string, body: unknown) => {
       const response = await fetch(`${server.url}${url}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
       // Stacks (present outside production only) differ by call site; everything else must match.

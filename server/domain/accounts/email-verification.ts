@@ -1,8 +1,9 @@
 import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 
+import type { AppConfig } from "~/server/config.ts";
+import { derivedKey } from "~/server/crypto/derived-key.ts";
 import type { DepsOf } from "~/server/deps.ts";
 import { verificationCodeEmail } from "~/server/emails/templates.ts";
-import { env } from "~/server/env.js";
 import { logger } from "~/server/logger.ts";
 
 /**
@@ -15,15 +16,12 @@ export const VERIFICATION_TTL_MS = 10 * 60 * 1000;
 export const VERIFICATION_MAX_ATTEMPTS = 5;
 export const RESEND_COOLDOWN_S = 60;
 
-let codeKey: Buffer | undefined;
-function verificationCodeKey() {
-  // Derived, not reused: AUTH_SECRET encrypts session tokens; this key only ever hashes codes.
-  codeKey ??= createHmac("sha256", env.AUTH_SECRET).update("flashmart:email-verification-code").digest();
-  return codeKey;
-}
+type SecretConfig = Pick<AppConfig, "authSecret">;
 
-export function hashVerificationCode(userId: string, code: string) {
-  return createHmac("sha256", verificationCodeKey()).update(`${userId}:${code}`).digest("hex");
+export function hashVerificationCode(config: SecretConfig, userId: string, code: string) {
+  // Derived, not reused: AUTH_SECRET encrypts session tokens; this key only ever hashes codes.
+  const key = derivedKey(config.authSecret, "flashmart:email-verification-code");
+  return createHmac("sha256", key).update(`${userId}:${code}`).digest("hex");
 }
 
 export function hashLinkToken(token: string) {
@@ -37,7 +35,7 @@ export function isSameDigest(a: string, b: string) {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-export function newVerificationSecrets(userId: string, now: Date) {
+export function newVerificationSecrets(config: SecretConfig, userId: string, now: Date) {
   const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
   const linkToken = randomBytes(32).toString("base64url");
   return {
@@ -45,7 +43,7 @@ export function newVerificationSecrets(userId: string, now: Date) {
     linkToken,
     row: {
       userId,
-      codeHash: hashVerificationCode(userId, code),
+      codeHash: hashVerificationCode(config, userId, code),
       linkTokenHash: hashLinkToken(linkToken),
       // From the injected clock, not the column default, so the cooldown and expiry agree in tests and e2e.
       createdAt: now,
@@ -54,14 +52,14 @@ export function newVerificationSecrets(userId: string, now: Date) {
   };
 }
 
-export type VerificationMailDeps = DepsOf<"db" | "clock" | "sendEmail">;
+export type VerificationMailDeps = DepsOf<"db" | "clock" | "sendEmail" | "config">;
 
 /**
  * Sends the code and one-click link. Runs after the transaction that stored the hashes has committed; a failed
  * delivery is reported (isSent false) rather than thrown, because the account exists and "resend" recovers.
  */
 export async function sendVerificationMail(deps: VerificationMailDeps, input: { to: string; name: string; code: string; linkToken: string; userId: string }) {
-  const verifyUrl = new URL("/verify", env.APP_URL);
+  const verifyUrl = new URL("/verify", deps.config.appUrl);
   verifyUrl.searchParams.set("token", input.linkToken);
   const message = verificationCodeEmail({ name: input.name, code: input.code, verifyUrl: verifyUrl.toString(), expiresInMinutes: VERIFICATION_TTL_MS / 60_000 });
   try {

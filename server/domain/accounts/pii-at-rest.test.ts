@@ -99,12 +99,12 @@ describe("personal data at rest", () => {
       await client.account.updateProfile.mutate({ data: { name: person.name, phone: person.phone } });
       await client.account.address.create.mutate(person.address);
       await client.account.address.list.query();
-      await authenticatePassword({ db, redis }, { email: person.email, password: "Wrong-pass1!", ip: uniqueTestIp() });
-      await authenticatePassword({ db, redis }, { email: person.email, password: person.password, ip: uniqueTestIp() });
+      await authenticatePassword(createApp({ db, redis }), { email: person.email, password: "Wrong-pass1!", ip: uniqueTestIp() });
+      await authenticatePassword(createApp({ db, redis }), { email: person.email, password: person.password, ip: uniqueTestIp() });
       // Failures that get logged: a duplicate sign-up, invalid input, and a mail provider that is down.
       await client.account.signUp.mutate(person).catch(() => null);
       await client.account.address.create.mutate({ ...person.address, postalCode: "x" }).catch(() => null);
-      await signUp({ db, clock: systemClock, sendEmail: () => Promise.reject(new Error("provider down")) }, { ...person, email: `pii2-${suffix}@test.flashmart.local` });
+      await signUp(createApp({ db, clock: systemClock, sendEmail: () => Promise.reject(new Error("provider down")) }), { ...person, email: `pii2-${suffix}@test.flashmart.local` });
     } finally {
       await server.close();
       await db.user.deleteMany({ where: { emailIndex: emailBlindIndex(`pii2-${suffix}@test.flashmart.local`) } });

@@ -39,7 +39,7 @@ export async function resendVerification(deps: VerificationMailDeps, input: Rese
     }
 
     await tx.emailVerification.updateMany({ where: { userId: user.id, consumedAt: null }, data: { consumedAt: now } });
-    const secrets = newVerificationSecrets(user.id, now);
+    const secrets = newVerificationSecrets(deps.config, user.id, now);
     await tx.emailVerification.create({ data: secrets.row });
     return secrets;
   });

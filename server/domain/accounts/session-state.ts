@@ -1,8 +1,8 @@
 import type { Redis } from "@upstash/redis";
 
 import { systemClock, type Clock } from "~/server/clock.ts";
+import type { AppConfig } from "~/server/config.ts";
 import type { Db } from "~/server/db.ts";
-import { env } from "~/server/env.js";
 import { hashTagged, redisKey } from "~/server/redis-keys.ts";
 import { RedisUnavailableError } from "~/server/redis.ts";
 
@@ -34,7 +34,7 @@ export function revokedSessionKey(sessionId: string) {
  */
 export const SESSION_VERSION_CACHE_TTL_S = 300;
 
-export type SessionStateDeps = { db: Db; redis: Redis; clock: Clock };
+export type SessionStateDeps = { db: Db; redis: Redis; clock: Clock; config: Pick<AppConfig, "sessionMaxAgeS"> };
 
 /** The JWT claims that decide whether a session is still valid (epoch seconds, like iat/exp). */
 export type SessionClaims = { userId: string; sessionId: string; sessionVersion: number; authAt: number };
@@ -52,8 +52,8 @@ export function sessionClaimsOf(user: { id: string; sessionId: string | null; se
 export const sessionLifetimeClock = systemClock;
 
 /** When a session logged in at `authAt` ends no matter how active it is (epoch seconds). */
-export function absoluteSessionEnd(authAt: number) {
-  return authAt + env.SESSION_MAX_AGE_S;
+export function absoluteSessionEnd(config: SessionStateDeps["config"], authAt: number) {
+  return authAt + config.sessionMaxAgeS;
 }
 
 // Raise-only write of the cached version. User.sessionVersion only grows, so a smaller value arriving late (a reader
@@ -111,7 +111,7 @@ async function isSessionActiveInDatabase(deps: SessionStateDeps, claims: Session
  */
 export async function isSessionActive(deps: SessionStateDeps, claims: SessionClaims): Promise<boolean> {
   const nowS = deps.clock.now().getTime() / 1000;
-  if (absoluteSessionEnd(claims.authAt) <= nowS) return false;
+  if (absoluteSessionEnd(deps.config, claims.authAt) <= nowS) return false;
 
   let cachedVersion: number | null;
   let isRevoked: boolean;
@@ -140,7 +140,7 @@ export async function isSessionActive(deps: SessionStateDeps, claims: SessionCla
  * survives a Redis flush), then in Redis until the session could not be valid anyway.
  */
 export async function revokeSession(deps: SessionStateDeps, claims: Pick<SessionClaims, "userId" | "sessionId" | "authAt">) {
-  const expiresAt = new Date(absoluteSessionEnd(claims.authAt) * 1000);
+  const expiresAt = new Date(absoluteSessionEnd(deps.config, claims.authAt) * 1000);
   if (expiresAt <= deps.clock.now()) return;
 
   await deps.db.revokedSession.upsert({

@@ -55,7 +55,7 @@ export async function signUp(deps: VerificationMailDeps, input: SignUpInput) {
         },
         select: { id: true },
       });
-      const secrets = newVerificationSecrets(user.id, now);
+      const secrets = newVerificationSecrets(deps.config, user.id, now);
       await tx.emailVerification.create({ data: secrets.row });
       return secrets;
     });

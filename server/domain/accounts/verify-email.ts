@@ -51,7 +51,7 @@ async function markVerified(deps: Deps, verification: { id: number; userId: stri
  * parallel guesses get at most 5 tries per code. An unknown or already verified email gets the same answer as a wrong
  * code.
  */
-export async function verifyEmail(deps: Deps, input: VerifyEmailInput) {
+export async function verifyEmail(deps: DepsOf<"db" | "clock" | "config">, input: VerifyEmailInput) {
   const now = deps.clock.now();
   const user = await deps.db.user.findUnique({ where: { emailIndex: emailBlindIndex(input.email) }, select: { id: true, emailVerifiedAt: true } });
   if (!user || user.emailVerifiedAt) throw verificationFailed("WRONG_CODE");
@@ -70,7 +70,7 @@ export async function verifyEmail(deps: Deps, input: VerifyEmailInput) {
   });
   if (counted.count === 0) throw verificationFailed("TOO_MANY_ATTEMPTS");
 
-  if (!isSameDigest(verification.codeHash, hashVerificationCode(user.id, input.code))) {
+  if (!isSameDigest(verification.codeHash, hashVerificationCode(deps.config, user.id, input.code))) {
     const after = await deps.db.emailVerification.findUnique({ where: { id: verification.id }, select: { attempts: true } });
     throw verificationFailed("WRONG_CODE", { attemptsLeft: Math.max(0, VERIFICATION_MAX_ATTEMPTS - (after?.attempts ?? VERIFICATION_MAX_ATTEMPTS)) });
   }

@@ -1,9 +1,8 @@
 
 import { emailBlindIndex } from "~/server/crypto/pii.ts";
 import type { DepsOf } from "~/server/deps.ts";
-import { accountRateLimits } from "~/server/domain/accounts/rate-limits.ts";
 import { verifyCredentials, type CredentialsInput, type VerifyCredentialsResult } from "~/server/domain/auth/verify-credentials.ts";
-import { consumeRateLimit, resetRateLimit } from "~/server/rate-limit.ts";
+import { consumeRateLimit, rateLimitsOf, resetRateLimit } from "~/server/rate-limit.ts";
 
 export type AuthenticatePasswordResult = VerifyCredentialsResult | { ok: false; reason: "RATE_LIMITED"; retryAfterS: number };
 
@@ -13,17 +12,18 @@ export type AuthenticatePasswordResult = VerifyCredentialsResult | { ok: false; 
  * refills the account's bucket, so it counts failures since the last success.
  */
 export async function authenticatePassword(
-  deps: DepsOf<"db" | "redis">,
+  deps: DepsOf<"db" | "redis" | "config">,
   input: CredentialsInput & { ip: string },
 ): Promise<AuthenticatePasswordResult> {
   const accountId = emailBlindIndex(input.email);
+  const limits = rateLimitsOf(deps.config);
 
-  const byIp = await consumeRateLimit(deps.redis, accountRateLimits.loginIp, input.ip);
+  const byIp = await consumeRateLimit(deps.redis, limits.loginIp, input.ip);
   if (!byIp.success) return { ok: false, reason: "RATE_LIMITED", retryAfterS: byIp.retryAfterS };
-  const byAccount = await consumeRateLimit(deps.redis, accountRateLimits.loginEmail, accountId);
+  const byAccount = await consumeRateLimit(deps.redis, limits.loginEmail, accountId);
   if (!byAccount.success) return { ok: false, reason: "RATE_LIMITED", retryAfterS: byAccount.retryAfterS };
 
   const result = await verifyCredentials(deps, input);
-  if (result.ok) await resetRateLimit(deps.redis, accountRateLimits.loginEmail, accountId);
+  if (result.ok) await resetRateLimit(deps.redis, limits.loginEmail, accountId);
   return result;
 }

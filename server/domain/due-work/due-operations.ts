@@ -8,6 +8,7 @@ import { expireUnpaidOrders } from "~/server/domain/orders/expire-unpaid-orders.
 import { relayOutbox, type OutboxDispatcher } from "~/server/domain/outbox/relay-outbox.ts";
 import { countPaidSaleUnits } from "~/server/domain/payments/paid-sale-units.ts";
 import { reconcilePayments } from "~/server/domain/payments/reconcile-payments.ts";
+import { remindSaleSubscribers } from "~/server/domain/sales/notify-subscribers.ts";
 import { openDueSales } from "~/server/domain/sales/open-due-sales.ts";
 import { reconcileLiveSales } from "~/server/domain/sales/reconcile-sale.ts";
 
@@ -20,6 +21,8 @@ export type DueWorkDeps = AppDeps & { dispatch: OutboxDispatcher };
  * Running any of them twice, late, or on two instances at once must be harmless.
  */
 export const dueOperations = {
+  // "오픈 알림" mails, SALE_REMINDER_LEAD_MINUTES before each sale opens (once per subscriber).
+  "remind-sale-subscribers": (deps: DueWorkDeps) => remindSaleSubscribers(deps),
   "open-due-sales": (deps: DueWorkDeps) => openDueSales(deps),
   // Order lifecycle before the relay, so the mails these transitions queue go out in the same sweep.
   "expire-unpaid-orders": (deps: DueWorkDeps) => expireUnpaidOrders(deps),

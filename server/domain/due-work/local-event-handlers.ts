@@ -1,6 +1,5 @@
-import { z } from "zod";
-
-import { findDomainEvent, type CatalogEvent, type EventMessage } from "~/server/domain/events.ts";
+import type { CatalogEvent, EventMessage } from "~/server/domain/events.ts";
+import { parseOutboxMessage } from "~/server/domain/outbox/parse-outbox-message.ts";
 import type { OutboxDispatcher } from "~/server/domain/outbox/relay-outbox.ts";
 import { logger } from "~/server/logger.ts";
 
@@ -26,10 +25,7 @@ export function createLocalDispatcher(handlers: LocalHandlers = {}): OutboxDispa
       logger.debug({ outboxEventId: message.id, name: message.name }, "outbox event has no local consumer");
       return;
     }
-    const event = findDomainEvent(message.name);
-    if (!event) throw new Error(`outbox event ${message.name} has a local consumer but no schema in server/domain/events.ts`);
-    const parsed = event.schema.safeParse(message.payload);
-    if (!parsed.success) throw new Error(`outbox event ${message.name} has a malformed payload: ${z.prettifyError(parsed.error)}`);
-    await handler({ id: message.id, name: message.name, payload: parsed.data });
+    const { payload } = parseOutboxMessage(message);
+    await handler({ id: message.id, name: message.name, payload });
   };
 }

@@ -1,10 +1,12 @@
 import type { DepsOf } from "~/server/deps.ts";
 import { orderDelivered, orderShipped, type DomainEvent } from "~/server/domain/events.ts";
-import { addMs, orderTimings, returnWindowEndsAt } from "~/server/domain/orders/order-timing.ts";
+import type { AppConfig } from "~/server/config.ts";
+import { addMs, returnWindowEndsAt } from "~/server/domain/orders/order-timing.ts";
 import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
 import type { OrderStatus } from "~/server/generated/prisma/enums.ts";
 
-type Deps = DepsOf<"db" | "clock">;
+type Deps = DepsOf<"db" | "clock" | "config">;
+type OrderTimings = AppConfig["orderTimings"];
 
 /**
  * The three timed steps after payment. Each happens at the order's dueAt, and the new status's timestamp is that
@@ -14,14 +16,14 @@ const STEPS = {
   ship: {
     from: "PAID",
     to: "SHIPPING",
-    apply: (at: Date) => ({ shippedAt: at, dueAt: addMs(at, orderTimings.deliverAfterMs) }),
+    apply: (at: Date, timings: OrderTimings) => ({ shippedAt: at, dueAt: addMs(at, timings.deliverAfterMs) }),
     event: orderShipped,
   },
   deliver: {
     from: "SHIPPING",
     to: "DELIVERED",
     // Delivered orders wait for the end of the return window; then they are confirmed unless a return was asked.
-    apply: (at: Date) => ({ deliveredAt: at, dueAt: returnWindowEndsAt(at) }),
+    apply: (at: Date, timings: OrderTimings) => ({ deliveredAt: at, dueAt: returnWindowEndsAt(at, timings.returnWindowDays) }),
     event: orderDelivered,
   },
   confirm: {
@@ -30,7 +32,7 @@ const STEPS = {
     apply: (at: Date) => ({ confirmedAt: at, dueAt: null }),
     event: null,
   },
-} as const satisfies Record<string, { from: OrderStatus; to: OrderStatus; apply: (at: Date) => object; event: DomainEvent<string, typeof orderShipped.schema> | null }>;
+} as const satisfies Record<string, { from: OrderStatus; to: OrderStatus; apply: (at: Date, timings: OrderTimings) => object; event: DomainEvent<string, typeof orderShipped.schema> | null }>;
 
 export type DeliveryStep = keyof typeof STEPS;
 
@@ -47,7 +49,7 @@ export async function advanceOrder(deps: Deps, input: { orderId: string; step: D
 
     const { count } = await tx.order.updateMany({
       where: { id: order.id, status: step.from, dueAt: order.dueAt },
-      data: { status: step.to, ...step.apply(order.dueAt) },
+      data: { status: step.to, ...step.apply(order.dueAt, deps.config.orderTimings) },
     });
     if (count === 0) return false;
     if (step.event) await enqueueEvent(tx, step.event, { orderId: order.id });

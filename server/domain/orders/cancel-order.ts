@@ -15,7 +15,7 @@ export const cancelOrderInput = z.object({
 });
 export type CancelOrderInput = z.infer<typeof cancelOrderInput>;
 
-type Deps = DepsOf<"db" | "redis" | "clock" | "payments">;
+type Deps = DepsOf<"db" | "redis" | "clock" | "payments" | "saleEngine">;
 
 /** Before shipping the buyer may cancel; afterwards only a return is possible. */
 export const CANCELLABLE_STATUSES: readonly OrderStatus[] = ["PENDING_PAYMENT", "PAID"];

@@ -6,7 +6,7 @@ import { releaseOrderUnits, syncSaleOrderAfterCommit } from "~/server/domain/ord
 import { releasableOrderSelect } from "~/server/domain/orders/select.ts";
 import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
 
-type Deps = DepsOf<"db" | "redis" | "clock" | "payments">;
+type Deps = DepsOf<"db" | "redis" | "clock" | "payments" | "saleEngine">;
 
 /**
  * RETURN_REQUESTED → RETURNED when the return is due (the item has come back): units return to stock and the

@@ -3,7 +3,7 @@ import type { DepsOf } from "~/server/deps.ts";
 import { releaseOrderUnits, syncSaleOrderAfterCommit } from "~/server/domain/orders/release-order-units.ts";
 import { releasableOrderSelect } from "~/server/domain/orders/select.ts";
 
-type Deps = DepsOf<"db" | "redis" | "clock">;
+type Deps = DepsOf<"db" | "redis" | "clock" | "saleEngine">;
 
 /**
  * PENDING_PAYMENT → EXPIRED once the payment deadline has passed, giving the held units back. The compare-and-set

@@ -4,7 +4,6 @@ import type { DepsOf } from "~/server/deps.ts";
 import { listAddresses } from "~/server/domain/accounts/list-addresses.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { checkoutSourceInput, loadRequestedLines, priceRequestedLines } from "~/server/domain/orders/checkout-lines.ts";
-import { orderTimings } from "~/server/domain/orders/order-timing.ts";
 
 export const getCheckoutInput = z.object({ source: checkoutSourceInput });
 export type GetCheckoutInput = z.infer<typeof getCheckoutInput>;
@@ -16,7 +15,7 @@ export const SHIPPING_FEE = 0;
  * The order summary before placing it: lines priced on the server right now, each with what would stop it
  * (sold out, not enough stock, over the per-order limit), and the buyer's saved addresses.
  */
-export async function getCheckout(deps: DepsOf<"db">, input: GetCheckoutInput & { userId: string }) {
+export async function getCheckout(deps: DepsOf<"db" | "config">, input: GetCheckoutInput & { userId: string }) {
   const requested = await loadRequestedLines(deps.db, input.userId, input.source);
   const lines = requested.length > 0 ? await priceRequestedLines(deps.db, requested) : [];
   if (input.source.type === "product" && lines[0]?.issue === "DISCONTINUED") {
@@ -31,6 +30,6 @@ export async function getCheckout(deps: DepsOf<"db">, input: GetCheckoutInput & 
     totalAmount: itemsTotal + SHIPPING_FEE,
     canPlaceOrder: lines.length > 0 && lines.every((line) => line.issue === null),
     addresses: await listAddresses(deps, { userId: input.userId }),
-    paymentWindowMinutes: Math.round(orderTimings.paymentWindowMs / 60_000),
+    paymentWindowMinutes: Math.round(deps.config.orderTimings.paymentWindowMs / 60_000),
   };
 }

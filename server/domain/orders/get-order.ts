@@ -5,6 +5,7 @@ import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { CANCELLABLE_STATUSES } from "~/server/domain/orders/cancel-order.ts";
 import { orderDetailSelect } from "~/server/domain/orders/select.ts";
+import { getSaleReadiness } from "~/server/domain/sales/sale-readiness.ts";
 import type { Prisma } from "~/server/generated/prisma/client.ts";
 
 export const getOrderInput = z.object({ id: z.string().min(1).max(32) });
@@ -59,10 +60,15 @@ export async function getOrder(deps: DepsOf<"db" | "clock">, input: GetOrderInpu
   const refunded = approved?.status === "REFUNDED" ? approved : undefined;
   const isRefundDue = order.status === "CANCELLED" || order.status === "RETURNED";
   const { recipientEnc: _recipient, phoneEnc: _phone, postalCodeEnc: _postal, address1Enc: _address1, address2Enc: _address2, payments, ...rest } = order;
+  const address = shippingAddress(order);
+  // A sale win still to be shipped somewhere: the address the buyer picked before the drop, for the pay page to preselect.
+  const preparedAddressId =
+    order.status === "PENDING_PAYMENT" && order.saleId !== null && address === null ? (await getSaleReadiness(deps, { userId: input.userId, saleId: order.saleId })).addressId : null;
 
   return {
     ...rest,
-    shippingAddress: shippingAddress(order),
+    shippingAddress: address,
+    preparedAddressId,
     payments: payments.map((payment) => ({ id: payment.id, status: payment.status, amount: payment.amount, failureMessage: payment.failureMessage, createdAt: payment.createdAt })),
     timeline: timeline(order, refunded?.refundedAt ?? null),
     refund: approved && isRefundDue ? { amount: approved.amount, refundedAt: refunded?.refundedAt ?? null } : null,

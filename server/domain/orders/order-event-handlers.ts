@@ -9,7 +9,7 @@ import { sendOrderEmail } from "~/server/domain/orders/send-order-email.ts";
  * In-process consumers of order events, the twins of inngest/functions/send-order-email.ts and refund-payment.ts.
  * Throwing makes the relay retry the event later (e.g. a refund while the provider is down).
  */
-export function orderEventHandlers(deps: DepsOf<"db" | "clock" | "payments" | "sendEmail">): LocalHandlers {
+export function orderEventHandlers(deps: DepsOf<"db" | "clock" | "payments" | "sendEmail" | "config">): LocalHandlers {
   const handlers: LocalHandlers = {
     [paymentRefundRequested.name]: async ({ payload }) => {
       await refundPayment(deps, { paymentId: payload.paymentId });

@@ -133,7 +133,7 @@ describe("order lifecycle with an injected clock", () => {
     setup.clock.set(paidAt.getTime() + 48 * HOUR);
     expect(await advanceOrder(setup.deps, { orderId: setup.order.id, step: "deliver" })).toBe(true);
     const delivered = await orderOf(setup.order.id);
-    expect(delivered).toMatchObject({ status: "DELIVERED", deliveredAt: new Date(paidAt.getTime() + 48 * HOUR), dueAt: returnWindowEndsAt(delivered.deliveredAt!) });
+    expect(delivered).toMatchObject({ status: "DELIVERED", deliveredAt: new Date(paidAt.getTime() + 48 * HOUR), dueAt: returnWindowEndsAt(delivered.deliveredAt!, setup.deps.config.orderTimings.returnWindowDays) });
     expect(await eventsFor("shop/order.delivered", setup.order.id)).toBe(1);
 
     setup.clock.set(delivered.dueAt!.getTime() - 1);

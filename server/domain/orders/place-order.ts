@@ -1,7 +1,6 @@
 import { z } from "zod";
 
-import type { Clock } from "~/server/clock.ts";
-import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { addressIdInput, loadAddressSnapshot } from "~/server/domain/orders/address-snapshot.ts";
 import {
@@ -14,7 +13,7 @@ import {
 import { SHIPPING_FEE } from "~/server/domain/orders/get-checkout.ts";
 import { orderPlaced } from "~/server/domain/events.ts";
 import { orderPlacedPayload } from "~/server/domain/orders/order-events.ts";
-import { addMs, orderTimings } from "~/server/domain/orders/order-timing.ts";
+import { addMs } from "~/server/domain/orders/order-timing.ts";
 import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
 import type { Prisma } from "~/server/generated/prisma/client.ts";
 
@@ -27,7 +26,7 @@ export const placeOrderInput = z.object({
 export type PlaceOrderInput = z.infer<typeof placeOrderInput>;
 
 type Tx = Prisma.TransactionClient;
-type Deps = { db: Db; clock: Clock; paymentWindowMs?: number };
+type Deps = DepsOf<"db" | "clock" | "config">;
 
 const placedOrderSelect = { id: true, status: true, totalAmount: true, paymentDueAt: true } satisfies Prisma.OrderSelect;
 const MAX_TRANSACTION_ATTEMPTS = 3;
@@ -64,7 +63,7 @@ export async function placeOrder(deps: Deps, input: PlaceOrderInput & { userId: 
   }
 }
 
-function findByIdempotencyKey(db: Db, userId: string, idempotencyKey: string) {
+function findByIdempotencyKey(db: Deps["db"], userId: string, idempotencyKey: string) {
   return db.order.findUnique({ where: { userId_idempotencyKey: { userId, idempotencyKey } }, select: placedOrderSelect });
 }
 
@@ -81,7 +80,7 @@ async function placeOrderInTransaction(tx: Tx, deps: Deps, input: PlaceOrderInpu
     if (line.issue) throw checkoutLineError({ id: line.productId, name: line.name, stock: line.stock }, line.issue);
   }
   const totalAmount = lines.reduce((sum, line) => sum + line.lineTotal, 0) + SHIPPING_FEE;
-  const paymentDueAt = addMs(now, deps.paymentWindowMs ?? orderTimings.paymentWindowMs);
+  const paymentDueAt = addMs(now, deps.config.orderTimings.paymentWindowMs);
 
   const order = await tx.order.create({
     data: {

@@ -1,5 +1,6 @@
 
 import type { DepsOf } from "~/server/deps.ts";
+import { isProductBuyable, recordProductRestock, recordSaleUnitsReturned } from "~/server/domain/restock/record-restock.ts";
 import { recordSaleUnitReturned, syncSaleOrderToRedis, type SaleOrderChange } from "~/server/domain/sales/sale-order-hooks.ts";
 import type { Prisma } from "~/server/generated/prisma/client.ts";
 
@@ -11,24 +12,30 @@ type ReleasableOrder = { id: string; saleId: number | null; items: { productId: 
  * and set stockReleasedAt: the caller's guard is what makes this run at most once per order.
  * Regular orders return Product.stock (and a sold-out product becomes buyable again); flash-sale orders keep their
  * stock in the sale, so only the sale's counters move. Rows are touched in product id order, the same order
- * placeOrder locks them in, so concurrent checkouts and releases cannot deadlock.
+ * placeOrder locks them in, so concurrent checkouts and releases cannot deadlock. Units that make something sold out
+ * buyable again record a restock event in the same transaction, for the restock alerts.
  */
 export async function releaseOrderUnits(tx: Tx, order: ReleasableOrder, options: { wasPaid: boolean }) {
   if (order.saleId !== null) {
     // Unpaid holds were never counted; a paid one is uncounted only if its count happened (soldCountedAt).
     if (options.wasPaid) await recordSaleUnitReturned(tx, { id: order.id, saleId: order.saleId });
+    await recordSaleUnitsReturned(tx, order.saleId);
     return;
   }
   const items = [...order.items].sort((a, b) => a.productId - b.productId);
   for (const item of items) {
-    await tx.product.update({ where: { id: item.productId }, data: { stock: { increment: item.quantity } } });
+    // The row lock taken by this update makes "was it buyable before these units?" exact under concurrent releases.
+    const after = await tx.product.update({ where: { id: item.productId }, data: { stock: { increment: item.quantity } }, select: { stock: true, status: true } });
     await tx.product.updateMany({ where: { id: item.productId, status: "SOLD_OUT", stock: { gt: 0 } }, data: { status: "AVAILABLE" } });
+    const wasBuyable = isProductBuyable({ status: after.status, stock: after.stock - item.quantity });
+    const isBuyable = after.status !== "DISCONTINUED" && after.stock > 0;
+    if (!wasBuyable && isBuyable) await recordProductRestock(tx, item.productId);
   }
 }
 
 /** After a sale order's change has committed, tell Redis (best effort: syncSaleOrderToRedis logs and moves on). */
 export async function syncSaleOrderAfterCommit(
-  deps: DepsOf<"redis">,
+  deps: DepsOf<"saleEngine">,
   order: { id: string; saleId: number | null; userId: string },
   change: SaleOrderChange,
 ) {

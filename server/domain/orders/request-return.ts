@@ -2,7 +2,7 @@ import { z } from "zod";
 
 import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
-import { addMs, orderTimings } from "~/server/domain/orders/order-timing.ts";
+import { addMs } from "~/server/domain/orders/order-timing.ts";
 
 export const requestReturnInput = z.object({
   id: z.string().min(1).max(32),
@@ -15,7 +15,7 @@ export type RequestReturnInput = z.infer<typeof requestReturnInput>;
  * same instant it would be confirmed, so the guard `dueAt > now` makes return and confirmation mutually exclusive).
  * Stock and refund follow when the return completes (complete-order-returns), RETURN_COMPLETE_AFTER later.
  */
-export async function requestReturn(deps: DepsOf<"db" | "clock">, input: RequestReturnInput & { userId: string }) {
+export async function requestReturn(deps: DepsOf<"db" | "clock" | "config">, input: RequestReturnInput & { userId: string }) {
   const now = deps.clock.now();
   const order = await deps.db.order.findFirst({ where: { id: input.id, userId: input.userId }, select: { id: true, status: true, dueAt: true } });
   if (!order) throw new DomainError("NOT_FOUND", "주문을 찾을 수 없습니다.");
@@ -30,7 +30,7 @@ export async function requestReturn(deps: DepsOf<"db" | "clock">, input: Request
       status: "RETURN_REQUESTED",
       returnRequestedAt: now,
       cancelReason: input.reason || "구매자 반품 요청",
-      dueAt: addMs(now, orderTimings.returnCompleteAfterMs),
+      dueAt: addMs(now, deps.config.orderTimings.returnCompleteAfterMs),
     },
   });
   if (count === 0) throw new DomainError("INVALID_STATE", "반품 신청 기간(배송 완료 다음 날까지)이 지났습니다.");

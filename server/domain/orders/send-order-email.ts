@@ -10,9 +10,8 @@ import {
   orderShippedEmail,
   returnCompletedEmail,
 } from "~/server/emails/templates.ts";
-import { env } from "~/server/env.js";
 
-type Deps = DepsOf<"db" | "sendEmail">;
+type Deps = DepsOf<"db" | "sendEmail" | "config">;
 
 /**
  * Sends the buyer the mail for one lifecycle event. Called by the outbox consumer (local handler or Inngest
@@ -42,20 +41,20 @@ export async function sendOrderEmail(deps: Deps, input: { orderId: string; kind:
     orderId: order.id,
     itemsSummary: others.length > 0 ? `${first?.productName} 외 ${others.length}건` : (first?.productName ?? ""),
     totalAmount: order.totalAmount,
-    orderUrl: `${env.APP_URL}/account/orders/${order.id}`,
+    orderUrl: `${deps.config.appUrl}/account/orders/${order.id}`,
   };
   const refundAmount = order.payments[0]?.amount ?? null;
 
   const message = (() => {
     switch (input.kind) {
       case "placed":
-        return orderPlacedEmail({ ...base, paymentDueAt: order.paymentDueAt, payUrl: `${env.APP_URL}/orders/${order.id}/pay` });
+        return orderPlacedEmail({ ...base, paymentDueAt: order.paymentDueAt, payUrl: `${deps.config.appUrl}/orders/${order.id}/pay` });
       case "paid":
         return orderPaidEmail(base);
       case "shipped":
         return orderShippedEmail(base);
       case "delivered":
-        return orderDeliveredEmail({ ...base, returnDeadline: order.deliveredAt ? returnWindowEndsAt(order.deliveredAt) : null });
+        return orderDeliveredEmail({ ...base, returnDeadline: order.deliveredAt ? returnWindowEndsAt(order.deliveredAt, deps.config.orderTimings.returnWindowDays) : null });
       case "cancelled":
         return orderCancelledEmail({ ...base, refundAmount });
       case "returned":

@@ -2,13 +2,13 @@
 import type { DepsOf } from "~/server/deps.ts";
 import type { AddressSnapshot } from "~/server/domain/orders/address-snapshot.ts";
 import { orderPaid } from "~/server/domain/events.ts";
-import { addMs, orderTimings } from "~/server/domain/orders/order-timing.ts";
+import { addMs } from "~/server/domain/orders/order-timing.ts";
 import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
 import { moveAttempt, runPaymentTransaction } from "~/server/domain/payments/ledger.ts";
 import { finishPaidOrder } from "~/server/domain/payments/paid-sale-units.ts";
 import { oweChargeBack, refundPaymentSoon } from "~/server/domain/payments/refund-payment.ts";
 
-type Deps = DepsOf<"db" | "redis" | "clock" | "payments">;
+type Deps = DepsOf<"db" | "redis" | "clock" | "payments" | "config" | "saleEngine">;
 
 export const NOT_PAYABLE_REFUND_REASON = "주문 결제 불가로 자동 취소";
 
@@ -39,7 +39,7 @@ export async function applyCapturedCharge(
 
     const { count } = await tx.order.updateMany({
       where: { id: order.id, status: "PENDING_PAYMENT", paymentDueAt: { gt: now }, ...(charge.address ? {} : { recipientEnc: { not: null } }) },
-      data: { status: "PAID", paidAt: now, dueAt: addMs(now, orderTimings.shipAfterMs), ...charge.address },
+      data: { status: "PAID", paidAt: now, dueAt: addMs(now, deps.config.orderTimings.shipAfterMs), ...charge.address },
     });
     if (count === 1) {
       await enqueueEvent(tx, orderPaid, { orderId: order.id });

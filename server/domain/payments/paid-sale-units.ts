@@ -8,7 +8,7 @@ import { refundPaymentSoon, requestRefundOfOrderPayment } from "~/server/domain/
 import { countSaleUnitSold } from "~/server/domain/sales/sale-order-hooks.ts";
 import { logger } from "~/server/logger.ts";
 
-type Deps = DepsOf<"db" | "redis" | "clock" | "payments">;
+type Deps = DepsOf<"db" | "redis" | "clock" | "payments" | "saleEngine">;
 type PaidOrder = { id: string; userId: string; saleId: number | null };
 
 /** A crash between a payment's commit and its count leaves the unit uncounted this long before the sweep counts it. */

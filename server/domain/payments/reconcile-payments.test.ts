@@ -25,7 +25,7 @@ describe("reconcilePayments", () => {
   let dropScratch: () => Promise<void>;
   let gateway: PaymentGateway;
   const clock = fixedClock(ORDER_TEST_EPOCH);
-  const deps = () => ({ db, redis, clock, payments: gateway });
+  const deps = () => createApp({ db, redis, clock, payments: gateway });
 
   /** A flash-sale hold (no address yet) whose buyer has a saved address. */
   async function saleHold() {

@@ -4,7 +4,7 @@ import { readSaleTimeline } from "~/server/domain/sales/read-sale-timeline.ts";
 import { getQueueStatus } from "~/server/domain/sales/waiting-room.ts";
 
 /** The waiting room as the dashboard sees it: length, admitted so far, and the admission rate of the last minute. */
-export async function getQueueStats(deps: DepsOf<"db" | "redis" | "clock">, saleId: number) {
+export async function getQueueStats(deps: DepsOf<"db" | "redis" | "clock" | "saleEngine" | "config">, saleId: number) {
   const status = await getQueueStatus(deps, { saleId, userId: null });
   if (status.state === "OFF") return { isEnabled: false as const };
   const nowMs = deps.clock.now().getTime();

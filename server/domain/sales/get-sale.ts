@@ -1,11 +1,10 @@
 
-import type { Db } from "~/server/db.ts";
 import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { readSaleStatus, type SaleLiveStatus } from "~/server/domain/sales/sale-state.ts";
 import { saleSelect } from "~/server/domain/sales/select.ts";
 
-type Deps = DepsOf<"db" | "redis" | "clock">;
+type Deps = DepsOf<"db" | "redis" | "clock" | "saleEngine">;
 
 export type SalePhase = "UPCOMING" | "OPEN" | "PAUSED" | "SOLD_OUT" | "CLOSED";
 
@@ -38,40 +37,27 @@ export async function listVisibleSales(deps: DepsOf<"db" | "clock">) {
   return sales.map((sale) => ({ ...sale, hasOpened: sale.opensAt <= now }));
 }
 
-// Thousands of viewers polling the same sale share one Redis read per half second per app instance.
-const STATUS_CACHE_MS = 500;
-const statusCache = new Map<number, { value: Promise<SaleLiveStatus>; expiresAt: number }>();
-
+/** The live counters through the sale engine's status cache: viewers polling one sale share one Redis read. */
 export function getCachedSaleStatus(deps: Deps, saleId: number): Promise<SaleLiveStatus> {
-  const nowMs = Date.now();
-  const cached = statusCache.get(saleId);
-  if (cached && cached.expiresAt > nowMs) return cached.value;
-  const value = readSaleStatus(deps, saleId);
-  statusCache.set(saleId, { value, expiresAt: nowMs + STATUS_CACHE_MS });
-  value.catch(() => statusCache.delete(saleId));
-  return value;
+  return deps.saleEngine.caches.status.get(saleId, deps.clock.now().getTime(), () => readSaleStatus(deps, saleId));
 }
 
 /** The live numbers a sale page polls: cheap, cached, and carrying the server's clock for countdown correction. */
 export async function getSaleLiveStatus(deps: Deps, input: { id: number }) {
-  const [sale, live] = await Promise.all([getSaleTimes(deps.db, input.id), getCachedSaleStatus(deps, input.id)]);
+  const [sale, live] = await Promise.all([getSaleTimes(deps, input.id), getCachedSaleStatus(deps, input.id)]);
   const now = deps.clock.now();
   return { ...live, phase: salePhase(sale, live, now), serverNow: now.getTime() };
 }
 
-// Open/close times and state change rarely; caching them keeps status polls off MySQL entirely.
-const timesCache = new Map<number, { value: Promise<{ state: string; opensAt: Date; closesAt: Date | null }>; expiresAt: number }>();
-function getSaleTimes(db: Db, saleId: number) {
-  const nowMs = Date.now();
-  const cached = timesCache.get(saleId);
-  if (cached && cached.expiresAt > nowMs) return cached.value;
-  const value = db.sale.findUnique({ where: { id: saleId }, select: { state: true, opensAt: true, closesAt: true } }).then((sale) => {
+export type SaleTimes = { state: string; opensAt: Date; closesAt: Date | null };
+
+/** Open/close times and state, through the sale engine's times cache: status polls stay off MySQL. */
+function getSaleTimes(deps: Deps, saleId: number): Promise<SaleTimes> {
+  return deps.saleEngine.caches.times.get(saleId, deps.clock.now().getTime(), async () => {
+    const sale = await deps.db.sale.findUnique({ where: { id: saleId }, select: { state: true, opensAt: true, closesAt: true } });
     if (!sale) throw new DomainError("NOT_FOUND", "세일을 찾을 수 없습니다.");
     return sale;
   });
-  timesCache.set(saleId, { value, expiresAt: nowMs + 2_000 });
-  value.catch(() => timesCache.delete(saleId));
-  return value;
 }
 
 /** The signed-in buyer's relation to a sale: a hold to pay, units bought, and the notify-me subscription. */

@@ -19,7 +19,7 @@ export function saleKeys(saleId: number) {
     idempotency: redisKey(tag, "idem"),
     /** set: order ids (and `r:<id>` for returns) already applied, so payment/return syncs apply once */
     settled: redisKey(tag, "settled"),
-    /** hash per rate window: `u:<userId>` / `i:<ip>` → attempts in that window (key suffix = window index) */
+    /** hash per rate window (see rateWindowKey) */
     rateWindowPrefix: redisKey(tag, "rl"),
     /** hash per minute: `a<sec>` / `w<sec>` → attempts / wins in that second (key suffix = epoch minute) */
     timelinePrefix: redisKey(tag, "tl"),
@@ -35,24 +35,12 @@ export function saleKeys(saleId: number) {
 }
 export type SaleKeys = ReturnType<typeof saleKeys>;
 
-/** The order of KEYS[] that every sale script expects. */
-export function saleScriptKeys(keys: SaleKeys, nowMs = 0, rateWindowMs = 10_000) {
-  return [
-    keys.meta,
-    keys.holds,
-    keys.holders,
-    keys.users,
-    keys.idempotency,
-    keys.settled,
-    `${keys.rateWindowPrefix}:${Math.floor(nowMs / rateWindowMs)}`,
-    timelineKey(keys, Math.floor(nowMs / 60_000)),
-    keys.admitted,
-  ];
-}
-
-/** KEYS[] of the waiting-room scripts: 1 meta, 2 holds, 3 queue, 4 queue meta, 5 admitted, 6 timeline minute. */
-export function queueScriptKeys(keys: SaleKeys, nowMs: number) {
-  return [keys.meta, keys.holds, keys.queue, keys.queueMeta, keys.admitted, timelineKey(keys, Math.floor(nowMs / 60_000))];
+/**
+ * The hash of one fixed rate-limit window (reserve, queue join): fields `u:<userId>` / `i:<ip>` / `j:<userId>` →
+ * attempts in the window. The window length is part of the key, so limits with different windows never share a hash.
+ */
+export function rateWindowKey(keys: SaleKeys, nowMs: number, windowMs: number) {
+  return `${keys.rateWindowPrefix}:${windowMs}:${Math.floor(nowMs / windowMs)}`;
 }
 
 export function timelineKey(keys: SaleKeys, epochMinute: number) {

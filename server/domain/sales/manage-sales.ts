@@ -5,11 +5,12 @@ import { DomainError } from "~/server/domain/errors.ts";
 import { saleScheduled } from "~/server/domain/events.ts";
 import { idField, MAX_PRICE_WON, MIN_PRICE_WON } from "~/server/domain/input-rules.ts";
 import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
+import { saleChangedTags } from "~/server/domain/public-pages.ts";
 import { CLOSES_BEFORE_OPENS_MESSAGE, OPENS_IN_PAST_MESSAGE, SALE_ADMISSION_MODES, SALE_FAIRNESS_MODES, SALE_LIMITS } from "~/server/domain/sales/sale-limits.ts";
 import { refreshSaleMeta } from "~/server/domain/sales/sale-state.ts";
 import { saleSelect } from "~/server/domain/sales/select.ts";
 
-type Deps = DepsOf<"db" | "redis" | "clock">;
+type Deps = DepsOf<"db" | "redis" | "clock" | "saleEngine" | "invalidatePublicPages">;
 
 const bounded = (limit: { min: number; max: number }) => z.number().int().min(limit.min).max(limit.max);
 
@@ -83,6 +84,7 @@ export async function createSale(deps: Deps, input: CreateSaleInput) {
     await enqueueEvent(tx, saleScheduled, { saleId: created.id, opensAt: created.opensAt.toISOString() });
     return created;
   });
+  deps.invalidatePublicPages(saleChangedTags(sale.id));
   return sale;
 }
 
@@ -105,6 +107,7 @@ export async function updateSale(deps: Deps, input: UpdateSaleInput) {
     return tx.sale.findUniqueOrThrow({ where: { id: input.id }, select: saleSelect });
   });
   await refreshSaleMeta(deps, input.id);
+  deps.invalidatePublicPages(saleChangedTags(input.id));
   return sale;
 }
 
@@ -118,6 +121,7 @@ async function transitionSale(deps: Deps, id: number, from: Array<"SCHEDULED" | 
   // Redis enforces pause/close on the hot path; MySQL has already committed, so a failed refresh is retried by
   // reconciliation and a missing key is rebuilt from MySQL with the new state.
   await refreshSaleMeta(deps, id);
+  deps.invalidatePublicPages(saleChangedTags(id));
   return deps.db.sale.findUniqueOrThrow({ where: { id }, select: saleSelect });
 }
 

@@ -1,61 +1,109 @@
+import { defineSaleScript } from "~/server/domain/sales/sale-script.ts";
+
 /**
- * Waiting-room scripts. KEYS (one hash slot): 1 meta, 2 holds, 3 queue, 4 queue meta, 5 admitted, 6 timeline minute.
+ * Waiting-room scripts (named KEYS/ARGV, see sale-script.ts; keys from saleKeys, one hash slot).
  * Queue scores: people who join before the open time get their arrival number (1, 2, 3 …); later arrivals get
  * LATE_OFFSET + arrival number, so a shuffle/raffle draw at open can renumber the early ones 1..n without touching
  * anyone who came later. Position = rank in the sorted set, so positions are unique and gap-free by construction.
  */
 export const LATE_ARRIVAL_OFFSET = 1e12;
 
+export type JoinQueueReply =
+  | { state: "JOINED" | "ALREADY"; rank: number }
+  | { state: "NOT_YET"; queueOpensAtMs: number }
+  | { state: "RATE_LIMITED"; retryAfterMs: number }
+  | { state: "CLOSED" | "SOLD_OUT" | "RAFFLE_CLOSED" | "OFF" | "MISSING" };
+
+function joinQueueReply(raw: unknown): JoinQueueReply {
+  const reply = raw as unknown[];
+  const state = String(reply[0]);
+  switch (state) {
+    case "JOINED":
+    case "ALREADY":
+      return { state, rank: Number(reply[1]) };
+    case "NOT_YET":
+      return { state, queueOpensAtMs: Number(reply[1]) };
+    case "RATE_LIMITED":
+      return { state, retryAfterMs: Number(reply[1]) };
+    case "CLOSED":
+    case "SOLD_OUT":
+    case "RAFFLE_CLOSED":
+    case "OFF":
+    case "MISSING":
+      return { state };
+    default:
+      throw new Error(`Unexpected join reply ${state}`);
+  }
+}
+
 /**
- * ARGV: 1 now 2 userId 3 rejoin ('1' = an admitted person whose pass lapsed goes to the back)
- * Returns {state, rank}: JOINED | ALREADY | NOT_YET queueOpensAt | CLOSED | SOLD_OUT | RAFFLE_CLOSED | OFF | MISSING
+ * Takes (or returns) a person's place, rate limit included, in one round trip: every attempt on a loaded sale counts
+ * against `userLimit` per window (the rate-limit table's queueJoinUser) in the window's hash (`rateWindow`), as the
+ * reservation script counts its own. `rejoin` '1' sends an admitted person whose pass lapsed to the back.
+ * Replies JOINED rank | ALREADY rank | NOT_YET queueOpensAt | CLOSED | SOLD_OUT | RAFFLE_CLOSED | OFF |
+ * RATE_LIMITED retryAfterMs | MISSING
  */
-export const JOIN_QUEUE_LUA = `
-local meta = redis.call('HMGET', KEYS[1], 'quantity', 'sold', 'opensAt', 'closesAt', 'closed', 'waitingRoom', 'fairness', 'queueOpensAt')
+export const joinQueueScript = defineSaleScript({
+  name: "join-queue",
+  keys: ["meta", "queue", "queueMeta", "rateWindow"],
+  args: ["nowMs", "userId", "rejoin", "userLimit", "windowMs"],
+  reply: joinQueueReply,
+  lua: `
+local meta = redis.call('HMGET', KEY_meta, 'quantity', 'sold', 'opensAt', 'closesAt', 'closed', 'waitingRoom', 'fairness', 'queueOpensAt')
 if not meta[1] then return {'MISSING'} end
+local now = tonumber(ARG_nowMs)
+local window = tonumber(ARG_windowMs)
+if redis.call('HINCRBY', KEY_rateWindow, 'j:' .. ARG_userId, 1) > tonumber(ARG_userLimit) then return {'RATE_LIMITED', tostring(window - (now % window))} end
+redis.call('PEXPIRE', KEY_rateWindow, window * 2)
 if meta[6] ~= '1' then return {'OFF'} end
-local now = tonumber(ARGV[1])
-local existing = redis.call('ZRANK', KEYS[3], ARGV[2])
-if existing and ARGV[3] ~= '1' then return {'ALREADY', tostring(existing)} end
+local existing = redis.call('ZRANK', KEY_queue, ARG_userId)
+if existing and ARG_rejoin ~= '1' then return {'ALREADY', tostring(existing)} end
 if meta[5] == '1' or (tonumber(meta[4]) > 0 and now >= tonumber(meta[4])) then return {'CLOSED'} end
 if now < tonumber(meta[8]) then return {'NOT_YET', meta[8]} end
 if tonumber(meta[1]) - tonumber(meta[2]) <= 0 then return {'SOLD_OUT'} end
 local opens_at = tonumber(meta[3])
 if meta[7] == 'RAFFLE' and now >= opens_at then return {'RAFFLE_CLOSED'} end
-local seq = redis.call('HINCRBY', KEYS[4], 'seq', 1)
+local seq = redis.call('HINCRBY', KEY_queueMeta, 'seq', 1)
 local score = seq
 if now >= opens_at then score = ${LATE_ARRIVAL_OFFSET} + seq end
-redis.call('ZADD', KEYS[3], score, ARGV[2])
-return {'JOINED', tostring(redis.call('ZRANK', KEYS[3], ARGV[2]))}
-`;
+redis.call('ZADD', KEY_queue, score, ARG_userId)
+return {'JOINED', tostring(redis.call('ZRANK', KEY_queue, ARG_userId))}
+`,
+});
 
 /**
- * Advances admission, then reports one person's place. ARGV: 1 now 2 userId ('' = no person) 3 pass ttl (ms)
- * 4 hold grace (ms).
+ * Advances admission, then reports one person's place (`userId` '' = no person; `passTtlMs` is how long an admission
+ * pass lasts; `timeline` is the current minute's hash, where admissions per second are counted).
  * Admission: RATE admits ratePerMinute people per minute since the open time; AUTO keeps the people admitted but
  * not yet holding a unit within (units still buyable × overbooking%) − held. Nobody is admitted before the open time
  * or before a shuffle/raffle draw has run. Once no unit can come back (all sold, none held) the line closes.
  * Returns {state, rank, threshold, queueLength, available, held, passExpiresAt, admittedTotal}
  * state: WAITING | ADMITTED | PASS_LAPSED | NOT_IN_QUEUE | SOLD_OUT | NEEDS_DRAW | OFF | MISSING
  */
-export const QUEUE_STATUS_LUA = `
-local meta = redis.call('HMGET', KEYS[1], 'quantity', 'sold', 'opensAt', 'waitingRoom', 'fairness', 'admissionMode', 'admissionRatePerMinute', 'overbookingPercent')
+export const queueStatusScript = defineSaleScript({
+  name: "queue-status",
+  keys: ["meta", "holds", "queue", "queueMeta", "admitted", "timeline"],
+  args: ["nowMs", "userId", "passTtlMs", "graceMs"],
+  // Read field by field by getQueueStatus: {state, rank, threshold, queueLength, available, held, passExpiresAt, admittedTotal}.
+  reply: (raw) => (raw as unknown[]).map(String),
+  lua: `
+local meta = redis.call('HMGET', KEY_meta, 'quantity', 'sold', 'opensAt', 'waitingRoom', 'fairness', 'admissionMode', 'admissionRatePerMinute', 'overbookingPercent')
 if not meta[1] then return {'MISSING'} end
 if meta[4] ~= '1' then return {'OFF'} end
-local now = tonumber(ARGV[1])
-local grace = tonumber(ARGV[4])
+local now = tonumber(ARG_nowMs)
+local grace = tonumber(ARG_graceMs)
 local quantity = tonumber(meta[1])
 local sold = tonumber(meta[2])
 local opens_at = tonumber(meta[3])
 
-redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
-local held = redis.call('ZCOUNT', KEYS[2], '(' .. (now - grace), '+inf')
-local queue_length = redis.call('ZCARD', KEYS[3])
-local threshold = tonumber(redis.call('HGET', KEYS[4], 'threshold') or '0')
+redis.call('ZREMRANGEBYSCORE', KEY_admitted, '-inf', now)
+local held = redis.call('ZCOUNT', KEY_holds, '(' .. (now - grace), '+inf')
+local queue_length = redis.call('ZCARD', KEY_queue)
+local threshold = tonumber(redis.call('HGET', KEY_queueMeta, 'threshold') or '0')
 local buyable = quantity - sold
 local available = buyable - held
 if available < 0 then available = 0 end
-local drawn = redis.call('HGET', KEYS[4], 'drawn') == '1'
+local drawn = redis.call('HGET', KEY_queueMeta, 'drawn') == '1'
 
 if now >= opens_at and meta[5] ~= 'FIFO' and not drawn then
   return {'NEEDS_DRAW', '0', tostring(threshold), tostring(queue_length), tostring(available), tostring(held), '0', '0'}
@@ -66,35 +114,36 @@ if now >= opens_at and buyable > 0 and threshold < queue_length then
   if meta[6] == 'RATE' then
     target = math.floor((now - opens_at) * tonumber(meta[7]) / 60000) + 1
   else
-    local pending = redis.call('ZCARD', KEYS[5])
+    local pending = redis.call('ZCARD', KEY_admitted)
     local budget = math.floor(buyable * tonumber(meta[8]) / 100) - held - pending
     if budget > 0 then target = threshold + budget end
   end
   if target > queue_length then target = queue_length end
   if target > threshold then
-    local newcomers = redis.call('ZRANGE', KEYS[3], threshold, target - 1)
-    local expires_at = now + tonumber(ARGV[3])
-    for _, member in ipairs(newcomers) do redis.call('ZADD', KEYS[5], expires_at, member) end
-    redis.call('HSET', KEYS[4], 'threshold', target)
-    redis.call('HINCRBY', KEYS[4], 'admitted', #newcomers)
+    local newcomers = redis.call('ZRANGE', KEY_queue, threshold, target - 1)
+    local expires_at = now + tonumber(ARG_passTtlMs)
+    for _, member in ipairs(newcomers) do redis.call('ZADD', KEY_admitted, expires_at, member) end
+    redis.call('HSET', KEY_queueMeta, 'threshold', target)
+    redis.call('HINCRBY', KEY_queueMeta, 'admitted', #newcomers)
     local second = tostring(math.floor(now / 1000) % 60)
-    if redis.call('HINCRBY', KEYS[6], 'd' .. second, #newcomers) == #newcomers then redis.call('PEXPIRE', KEYS[6], 7200000) end
+    if redis.call('HINCRBY', KEY_timeline, 'd' .. second, #newcomers) == #newcomers then redis.call('PEXPIRE', KEY_timeline, 7200000) end
     threshold = target
   end
 end
 
-local admitted_total = redis.call('HGET', KEYS[4], 'admitted') or '0'
+local admitted_total = redis.call('HGET', KEY_queueMeta, 'admitted') or '0'
 local function reply(state, rank, pass_expires)
   return {state, tostring(rank), tostring(threshold), tostring(queue_length), tostring(available), tostring(held), tostring(pass_expires), admitted_total}
 end
 if buyable <= 0 then return reply('SOLD_OUT', -1, 0) end
-if ARGV[2] == '' then return reply('WAITING', -1, 0) end
-local rank = redis.call('ZRANK', KEYS[3], ARGV[2])
+if ARG_userId == '' then return reply('WAITING', -1, 0) end
+local rank = redis.call('ZRANK', KEY_queue, ARG_userId)
 if not rank then return reply('NOT_IN_QUEUE', -1, 0) end
 if rank < threshold then
-  local pass_expires = redis.call('ZSCORE', KEYS[5], ARGV[2])
+  local pass_expires = redis.call('ZSCORE', KEY_admitted, ARG_userId)
   if pass_expires then return reply('ADMITTED', rank, pass_expires) end
   return reply('PASS_LAPSED', rank, 0)
 end
 return reply('WAITING', rank, 0)
-`;
+`,
+});

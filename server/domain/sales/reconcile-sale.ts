@@ -1,13 +1,13 @@
 import type { Redis } from "@upstash/redis";
 
 import type { DepsOf } from "~/server/deps.ts";
-import { saleKeys, saleScriptKeys } from "~/server/domain/sales/keys.ts";
+import { saleKeys } from "~/server/domain/sales/keys.ts";
 import { HOLD_GRACE_MS } from "~/server/domain/sales/sale-config.ts";
 import { computeSaleStateFromDb, rebuildSaleState } from "~/server/domain/sales/sale-state.ts";
-import { APPLY_SALE_FIXES_LUA, runSaleScript } from "~/server/domain/sales/scripts.ts";
+import { applySaleFixesScript } from "~/server/domain/sales/scripts.ts";
 import { logger } from "~/server/logger.ts";
 
-type Deps = DepsOf<"db" | "redis" | "clock">;
+type Deps = DepsOf<"db" | "redis" | "clock" | "saleEngine">;
 
 /**
  * A hold younger than this may be a reservation whose MySQL write is still in flight: it is in Redis but not yet in
@@ -119,12 +119,16 @@ export async function reconcileSale(deps: Deps, saleId: number, options: { repai
       const fixes = stableDrift(first.drift, second.drift);
       repaired = driftSize(fixes);
       if (repaired > 0) {
-        await runSaleScript(deps.redis, APPLY_SALE_FIXES_LUA, saleScriptKeys(saleKeys(saleId)), [
-          String(fixes.soldDelta),
-          JSON.stringify(fixes.holdsMissingInRedis),
-          JSON.stringify(fixes.holdsUnknownToDb),
-          JSON.stringify(fixes.userCounts),
-        ]);
+        const { meta, holds, holders, users } = saleKeys(saleId);
+        await deps.saleEngine.run(applySaleFixesScript, {
+          keys: { meta, holds, holders, users },
+          args: {
+            soldDelta: fixes.soldDelta,
+            holdsToAdd: JSON.stringify(fixes.holdsMissingInRedis),
+            holdsToRemove: JSON.stringify(fixes.holdsUnknownToDb),
+            userCounts: JSON.stringify(fixes.userCounts),
+          },
+        });
         logger.warn({ saleId, fixes: { soldDelta: fixes.soldDelta, added: fixes.holdsMissingInRedis.length, removed: fixes.holdsUnknownToDb.length, users: Object.keys(fixes.userCounts).length } }, "sale drift repaired");
       }
     }

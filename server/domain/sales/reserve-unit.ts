@@ -3,12 +3,13 @@ import { z } from "zod";
 import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { idField } from "~/server/domain/input-rules.ts";
-import { saleKeys, saleScriptKeys } from "~/server/domain/sales/keys.ts";
-import { HOLD_GRACE_MS, MAX_OVERDUE_CLEANUP_PER_CALL, saleReserveRateLimit } from "~/server/domain/sales/sale-config.ts";
+import { rateWindowKey, saleKeys, timelineKey, type SaleKeys } from "~/server/domain/sales/keys.ts";
+import { HOLD_GRACE_MS, MAX_OVERDUE_CLEANUP_PER_CALL } from "~/server/domain/sales/sale-config.ts";
 import { rebuildSaleState } from "~/server/domain/sales/sale-state.ts";
-import { RELEASE_HOLD_LUA, RESERVE_UNIT_LUA, runSaleScript } from "~/server/domain/sales/scripts.ts";
+import { releaseHoldScript, reserveUnitScript, type ReserveReply } from "~/server/domain/sales/scripts.ts";
 import { writeHoldOrder, type HoldOrder } from "~/server/domain/sales/write-hold-orders.ts";
 import { logger } from "~/server/logger.ts";
+import { rateLimitedError } from "~/server/rate-limit.ts";
 
 export const reserveUnitInput = z.object({
   saleId: idField(),
@@ -25,7 +26,7 @@ export type ReserveUnitResult =
   | { outcome: "NOT_OPEN"; opensAt: Date }
   | { outcome: "SOLD_OUT" | "LIMIT_REACHED" | "PAUSED" | "CLOSED" | "NOT_ADMITTED" };
 
-type Deps = DepsOf<"db" | "redis" | "clock">;
+type Deps = DepsOf<"db" | "redis" | "clock" | "saleEngine">;
 
 export const TRY_AGAIN = "접속이 많아 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.";
 
@@ -43,70 +44,79 @@ export async function reserveUnit(
   deps: Deps,
   input: { userId: string; saleId: number; idempotencyKey: string; ip: string; admissionPassExpiresAtMs?: number; sessionId?: string },
 ): Promise<ReserveUnitResult> {
-  const keys = saleScriptKeys(saleKeys(input.saleId), deps.clock.now().getTime(), saleReserveRateLimit.windowMs);
+  const keys = saleKeys(input.saleId);
   const idempotencyField = `${input.userId}:${input.idempotencyKey}`;
   const orderId = newOrderId();
+  const { reserveUser, reserveIp } = deps.saleEngine.limits;
 
-  let reply: unknown[] = [];
+  let reply: ReserveReply = { outcome: "MISSING" };
   for (let attempt = 0; attempt < 2; attempt += 1) {
     const nowMs = deps.clock.now().getTime();
     try {
-      reply = (await runSaleScript(deps.redis, RESERVE_UNIT_LUA, keys, [
-        String(nowMs),
-        input.userId,
-        orderId,
-        idempotencyField,
-        input.ip,
-        String(saleReserveRateLimit.perUser),
-        String(saleReserveRateLimit.perIp),
-        String(saleReserveRateLimit.windowMs),
-        String(HOLD_GRACE_MS),
-        String(MAX_OVERDUE_CLEANUP_PER_CALL),
-        String(input.admissionPassExpiresAtMs ?? 0),
-        // Lets the same session's repeated press read its live hold instead of "limit reached" (see the script).
-        input.sessionId ?? "",
-      ])) as unknown[];
+      reply = await deps.saleEngine.run(reserveUnitScript, {
+        keys: {
+          meta: keys.meta,
+          holds: keys.holds,
+          holders: keys.holders,
+          users: keys.users,
+          idempotency: keys.idempotency,
+          // Both reserve limits count in one window (config.saleReserveRateLimit.windowMs).
+          rateWindow: rateWindowKey(keys, nowMs, reserveUser.windowMs),
+          timeline: timelineKey(keys, Math.floor(nowMs / 60_000)),
+          admitted: keys.admitted,
+        },
+        args: {
+          nowMs,
+          userId: input.userId,
+          orderId,
+          idempotencyField,
+          ip: input.ip,
+          userLimit: reserveUser.limit,
+          ipLimit: reserveIp.limit,
+          windowMs: reserveUser.windowMs,
+          graceMs: HOLD_GRACE_MS,
+          maxCleanup: MAX_OVERDUE_CLEANUP_PER_CALL,
+          passExpiresAtMs: input.admissionPassExpiresAtMs ?? 0,
+          // Lets the same session's repeated press read its live hold instead of "limit reached" (see the script).
+          sessionId: input.sessionId ?? "",
+        },
+      });
     } catch (error) {
       // Fail closed: without Redis there is no safe decision, and MySQL must not take the stampede.
       logger.error({ saleId: input.saleId, err: error }, "reserve script failed");
       throw new DomainError("UNAVAILABLE", TRY_AGAIN, { retryAfterS: 2, cause: error });
     }
-    if (String(reply[0]) !== "MISSING") break;
+    if (reply.outcome !== "MISSING") break;
     await rebuildSaleState(deps, input.saleId);
   }
 
-  const outcome = String(reply[0]);
-  switch (outcome) {
+  switch (reply.outcome) {
     case "WON":
-      return persistWinningHold(deps, { ...input, orderId, paymentDueAt: new Date(Number(reply[2])), createdAt: deps.clock.now(), idempotencyField, keys });
+      return persistWinningHold(deps, { ...input, orderId, paymentDueAt: new Date(reply.deadlineMs), createdAt: deps.clock.now(), idempotencyField, keys });
     case "DUPLICATE":
-      return confirmRepeatedWin(deps, String(reply[1]), new Date(Number(reply[2])));
+      return confirmRepeatedWin(deps, reply.orderId, new Date(reply.deadlineMs));
     case "NOT_OPEN":
-      return { outcome: "NOT_OPEN", opensAt: new Date(Number(reply[1])) };
-    case "SOLD_OUT":
-    case "LIMIT_REACHED":
-    case "PAUSED":
-    case "CLOSED":
-    case "NOT_ADMITTED":
-      return { outcome };
+      return { outcome: "NOT_OPEN", opensAt: new Date(reply.opensAtMs) };
     case "RATE_LIMITED":
-      throw new DomainError("RATE_LIMITED", "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.", { retryAfterS: Math.max(1, Math.ceil(Number(reply[1]) / 1000)) });
+      throw rateLimitedError(reserveUser, reply.retryAfterMs / 1000);
     case "MISSING":
       throw new DomainError("UNAVAILABLE", TRY_AGAIN, { retryAfterS: 2 });
     default:
-      throw new Error(`Unexpected reserve reply ${outcome}`);
+      return { outcome: reply.outcome };
   }
 }
 
 async function persistWinningHold(
   deps: Deps,
-  hold: HoldOrder & { idempotencyField: string; keys: string[] },
+  hold: HoldOrder & { idempotencyField: string; keys: SaleKeys },
 ): Promise<ReserveUnitResult> {
   try {
-    await writeHoldOrder(deps.db, hold);
+    await writeHoldOrder(deps, hold);
   } catch (error) {
     // Compensate: the unit goes back and the idempotency answer is forgotten, so a retry can win honestly.
-    await runSaleScript(deps.redis, RELEASE_HOLD_LUA, hold.keys, [hold.orderId, hold.idempotencyField]).catch((releaseError: unknown) => {
+    const { meta, holds, holders, users, idempotency } = hold.keys;
+    const release = { keys: { meta, holds, holders, users, idempotency }, args: { orderId: hold.orderId, idempotencyField: hold.idempotencyField } };
+    await deps.saleEngine.run(releaseHoldScript, release).catch((releaseError: unknown) => {
       // If even this fails, the hold simply expires at its deadline and reconciliation reports it.
       logger.error({ saleId: hold.saleId, orderId: hold.orderId, err: releaseError }, "could not release hold after a failed order write");
     });

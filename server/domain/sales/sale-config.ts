@@ -1,5 +1,3 @@
-import { env } from "~/server/env.js";
-
 /**
  * Redis keeps a hold a little past its payment deadline, so a payment that MySQL accepted just before the deadline
  * reaches Redis before the unit is offered again. MySQL's deadline check stays exact.
@@ -9,12 +7,6 @@ export const HOLD_GRACE_MS = 2_000;
 export const MAX_OVERDUE_CLEANUP_PER_CALL = 50;
 /** Sale keys live this long after a sale closes; a later request rebuilds them from MySQL if needed. */
 export const SALE_KEYS_TTL_AFTER_CLOSE_S = 7 * 24 * 3600;
-
-export const saleReserveRateLimit = {
-  windowMs: env.SALE_RESERVE_RATE_WINDOW_MS,
-  perUser: env.SALE_RESERVE_USER_LIMIT,
-  perIp: env.SALE_RESERVE_IP_LIMIT,
-};
 
 /** Statuses in which a sale order's unit counts as sold (a requested return is still sold until it completes). */
 export const SOLD_ORDER_STATUSES = ["PAID", "SHIPPING", "DELIVERED", "CONFIRMED", "RETURN_REQUESTED"] as const;

@@ -1,7 +1,7 @@
 
 import type { DepsOf } from "~/server/deps.ts";
-import { saleKeys, saleScriptKeys } from "~/server/domain/sales/keys.ts";
-import { MARK_HOLD_PAID_LUA, RELEASE_SALE_ORDER_LUA, runSaleScript } from "~/server/domain/sales/scripts.ts";
+import { saleKeys } from "~/server/domain/sales/keys.ts";
+import { markHoldPaidScript, releaseSaleOrderScript } from "~/server/domain/sales/scripts.ts";
 import type { Db } from "~/server/db.ts";
 import { isPaidOrderStatus, PAID_ORDER_STATUSES } from "~/server/domain/payments/ledger.ts";
 import { Prisma } from "~/server/generated/prisma/client.ts";
@@ -59,10 +59,11 @@ export type SaleOrderChange = "paid" | "released";
  * buyable, a paid hold becomes sold). Both scripts apply once per order, so calling twice is harmless. Best effort:
  * if Redis is unreachable, the next reconciliation repairs it from MySQL.
  */
-export async function syncSaleOrderToRedis(deps: DepsOf<"redis">, order: { id: string; saleId: number; userId: string }, change: SaleOrderChange) {
-  const script = change === "paid" ? MARK_HOLD_PAID_LUA : RELEASE_SALE_ORDER_LUA;
+export async function syncSaleOrderToRedis(deps: DepsOf<"saleEngine">, order: { id: string; saleId: number; userId: string }, change: SaleOrderChange) {
+  const { meta, holds, holders, users, settled } = saleKeys(order.saleId);
+  const call = { keys: { meta, holds, holders, users, settled }, args: { orderId: order.id, userId: order.userId } };
   try {
-    await runSaleScript(deps.redis, script, saleScriptKeys(saleKeys(order.saleId)), [order.id, order.userId]);
+    await deps.saleEngine.run(change === "paid" ? markHoldPaidScript : releaseSaleOrderScript, call);
   } catch (error) {
     logger.warn({ saleId: order.saleId, orderId: order.id, change, err: error }, "sale state not synced to Redis; reconciliation will repair it");
   }

@@ -1,12 +1,12 @@
 
 import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
-import { saleKeys, saleScriptKeys } from "~/server/domain/sales/keys.ts";
+import { saleKeys } from "~/server/domain/sales/keys.ts";
 import { HOLD_GRACE_MS, SALE_KEYS_TTL_AFTER_CLOSE_S, SOLD_ORDER_STATUSES } from "~/server/domain/sales/sale-config.ts";
 import { saleRulesSelect } from "~/server/domain/sales/select.ts";
-import { LOAD_SALE_STATE_LUA, READ_SALE_STATUS_LUA, runSaleScript } from "~/server/domain/sales/scripts.ts";
+import { loadSaleStateScript, readSaleStatusScript } from "~/server/domain/sales/scripts.ts";
 
-type Deps = DepsOf<"db" | "redis" | "clock">;
+type Deps = DepsOf<"db" | "redis" | "clock" | "saleEngine">;
 
 /**
  * What Redis should hold for a sale, computed from MySQL (the source of truth): sold units are paid orders not yet
@@ -81,14 +81,17 @@ export async function rebuildSaleState(deps: Deps, saleId: number) {
   }
   try {
     const state = await computeSaleStateFromDb(deps, saleId);
-    const loaded = await runSaleScript(deps.redis, LOAD_SALE_STATE_LUA, saleScriptKeys(keys), [
-      JSON.stringify(state.meta),
-      JSON.stringify(state.holds),
-      JSON.stringify(state.userUnits),
-      JSON.stringify(state.settled),
-      String(keysTtlSeconds(state.meta, deps.clock.now().getTime())),
-    ]);
-    return { rebuilt: Number(loaded) === 1 };
+    const loaded = await deps.saleEngine.run(loadSaleStateScript, {
+      keys: { meta: keys.meta, holds: keys.holds, holders: keys.holders, users: keys.users, idempotency: keys.idempotency, settled: keys.settled },
+      args: {
+        meta: JSON.stringify(state.meta),
+        holds: JSON.stringify(state.holds),
+        userCounts: JSON.stringify(state.userUnits),
+        settled: JSON.stringify(state.settled),
+        ttlS: keysTtlSeconds(state.meta, deps.clock.now().getTime()),
+      },
+    });
+    return { rebuilt: loaded === 1 };
   } finally {
     if (hasLock) await deps.redis.del(keys.rebuildLock);
   }
@@ -111,21 +114,20 @@ export type SaleLiveStatus = { quantity: number; sold: number; held: number; ava
 export async function readSaleStatus(deps: Deps, saleId: number): Promise<SaleLiveStatus> {
   const keys = saleKeys(saleId);
   for (let attempt = 0; attempt < 2; attempt += 1) {
-    const reply = (await runSaleScript(deps.redis, READ_SALE_STATUS_LUA, [keys.meta, keys.holds], [String(deps.clock.now().getTime()), String(HOLD_GRACE_MS)])) as unknown[];
-    if (String(reply[0]) === "MISSING") {
+    const reply = await deps.saleEngine.run(readSaleStatusScript, { keys: { meta: keys.meta, holds: keys.holds }, args: { nowMs: deps.clock.now().getTime(), graceMs: HOLD_GRACE_MS } });
+    if (reply.isMissing) {
       await rebuildSaleState(deps, saleId);
       continue;
     }
-    const [quantity, sold, held] = reply.slice(0, 3).map(Number) as [number, number, number];
-    const earliestHoldDueAt = Number(reply[5] ?? 0);
+    const { quantity, sold, held } = reply;
     return {
       quantity,
       sold,
       held,
       available: Math.max(0, quantity - sold - held),
-      isPaused: String(reply[3]) === "1",
-      isClosed: String(reply[4]) === "1",
-      earliestHoldDueAt: earliestHoldDueAt > 0 ? earliestHoldDueAt : null,
+      isPaused: reply.isPaused,
+      isClosed: reply.isClosed,
+      earliestHoldDueAt: reply.earliestHoldDueAtMs > 0 ? reply.earliestHoldDueAtMs : null,
     };
   }
   throw new DomainError("UNAVAILABLE", "세일 정보를 불러오지 못했습니다. 잠시 후 다시 시도해 주세요.");

@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 
+import { appDeps } from "~/server/app.ts";
+import { createApp } from "~/server/app.ts";
 import { fixedClock } from "~/server/clock.ts";
 import { db } from "~/server/db.ts";
 import { saleKeys } from "~/server/domain/sales/keys.ts";
@@ -29,11 +31,11 @@ async function waitingRoomSale(overrides: Parameters<typeof createFlashSale>[1])
 }
 
 function depsAt(at: Date | number) {
-  return { db, redis, clock: fixedClock(at) };
+  return createApp({ db, redis, clock: fixedClock(at) });
 }
 
 async function reserve(deps: ReturnType<typeof depsAt>, saleId: number, userId: string, admissionPass?: string) {
-  const { token } = issuePurchaseToken({ userId, saleId, session: freshPurchaseSession() }, deps.clock.now().getTime());
+  const { token } = issuePurchaseToken(appDeps(), { userId, saleId, session: freshPurchaseSession() }, deps.clock.now().getTime());
   return reserveWithToken(deps, { saleId, idempotencyKey: crypto.randomUUID(), purchaseToken: token, admissionPass }, { ip: "127.0.0.1" });
 }
 
@@ -145,7 +147,7 @@ describe("admission", () => {
     expect(status.state).toBe("ADMITTED");
 
     await expect(reserve(atOpen, sale.id, person!.id)).resolves.toEqual({ outcome: "NOT_ADMITTED" });
-    const forged = issueAdmissionPass({ userId: stranger!.id, saleId: sale.id, expiresAtMs: OPENS_AT.getTime() + 60_000 });
+    const forged = issueAdmissionPass(appDeps(), { userId: stranger!.id, saleId: sale.id, expiresAtMs: OPENS_AT.getTime() + 60_000 });
     await expect(reserve(atOpen, sale.id, person!.id, forged)).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
     await expect(reserve(atOpen, sale.id, stranger!.id, forged)).resolves.toEqual({ outcome: "NOT_ADMITTED" });
     await expect(reserve(depsAt(status.passExpiresAt!.getTime() + 1), sale.id, person!.id, status.admissionPass!)).resolves.toEqual({ outcome: "NOT_ADMITTED" });
@@ -170,7 +172,7 @@ describe("admission", () => {
 
     await db.order.update({ where: { id: won.orderId }, data: { status: "PAID", paidAt: atOpen.clock.now() } });
     expect(await countSaleUnitSold(db, { id: won.orderId, saleId: sale.id }, atOpen.clock.now())).toBe("counted");
-    await syncSaleOrderToRedis({ redis }, { id: won.orderId, saleId: sale.id, userId: buyer!.id }, "paid");
+    await syncSaleOrderToRedis(atOpen, { id: won.orderId, saleId: sale.id, userId: buyer!.id }, "paid");
 
     expect((await getQueueStatus(atOpen, { saleId: sale.id, userId: waiting!.id, skipRateLimit: true })).state).toBe("SOLD_OUT");
     await expect(joinQueue(atOpen, { userId: (await createUsers(db, 1))[0]!.id, saleId: sale.id })).resolves.toEqual({ state: "SOLD_OUT" });
@@ -180,7 +182,7 @@ describe("admission", () => {
       await tx.order.update({ where: { id: won.orderId }, data: { status: "CANCELLED", cancelledAt: atOpen.clock.now() } });
       await recordSaleUnitReturned(tx, { id: won.orderId, saleId: sale.id });
     });
-    await syncSaleOrderToRedis({ redis }, { id: won.orderId, saleId: sale.id, userId: buyer!.id }, "released");
+    await syncSaleOrderToRedis(atOpen, { id: won.orderId, saleId: sale.id, userId: buyer!.id }, "released");
     expect((await getQueueStatus(atOpen, { saleId: sale.id, userId: waiting!.id, skipRateLimit: true })).state).toBe("ADMITTED");
   });
 });

@@ -3,62 +3,70 @@ import { createHmac, randomBytes } from "node:crypto";
 
 import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
-import { queueScriptKeys, saleKeys } from "~/server/domain/sales/keys.ts";
+import { rateWindowKey, saleKeys, timelineKey } from "~/server/domain/sales/keys.ts";
 import { issueAdmissionPass } from "~/server/domain/sales/purchase-token.ts";
-import { JOIN_QUEUE_LUA, LATE_ARRIVAL_OFFSET, QUEUE_STATUS_LUA } from "~/server/domain/sales/queue-scripts.ts";
+import { joinQueueScript, LATE_ARRIVAL_OFFSET, queueStatusScript, type JoinQueueReply } from "~/server/domain/sales/queue-scripts.ts";
 import { readSaleTimeline } from "~/server/domain/sales/read-sale-timeline.ts";
 import { HOLD_GRACE_MS } from "~/server/domain/sales/sale-config.ts";
 import { rebuildSaleState } from "~/server/domain/sales/sale-state.ts";
-import { runSaleScript } from "~/server/domain/sales/scripts.ts";
-import { consumeRateLimit, type RateLimitRule } from "~/server/rate-limit.ts";
+import { enforceRateLimit, rateLimitedError } from "~/server/rate-limit.ts";
 
-type Deps = DepsOf<"db" | "redis" | "clock">;
+type Deps = DepsOf<"db" | "redis" | "clock" | "saleEngine" | "config">;
 
 /** How long an admitted person may take to press "buy" before the place goes to the next person. */
 export const ADMISSION_PASS_TTL_MS = 2 * 60_000;
 
-export const queueJoinRateLimit: RateLimitRule = { name: "queue-join", burst: 5, refillEvery: "10 s" };
-export const queueStatusRateLimit: RateLimitRule = { name: "queue-status", burst: 10, refillEvery: "1 s" };
-
-async function runQueueScript(deps: Deps, saleId: number, source: string, args: string[]) {
-  const nowMs = deps.clock.now().getTime();
-  const keys = queueScriptKeys(saleKeys(saleId), nowMs);
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    const reply = (await runSaleScript(deps.redis, source, keys, [String(nowMs), ...args])) as unknown[];
-    if (String(reply[0]) !== "MISSING") return reply.map(String);
-    await rebuildSaleState(deps, saleId);
-  }
-  throw new DomainError("UNAVAILABLE", "대기열 정보를 불러오지 못했습니다. 잠시 후 다시 시도해 주세요.", { retryAfterS: 2 });
-}
-
-async function enforce(deps: Deps, rule: RateLimitRule, identifier: string) {
-  const result = await consumeRateLimit(deps.redis, rule, identifier);
-  if (!result.success) throw new DomainError("RATE_LIMITED", "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.", { retryAfterS: result.retryAfterS });
-}
+const QUEUE_UNAVAILABLE = "대기열 정보를 불러오지 못했습니다. 잠시 후 다시 시도해 주세요.";
 
 export type JoinQueueResult =
   | { state: "JOINED" | "ALREADY"; position: number }
   | { state: "NOT_YET"; queueOpensAt: Date }
   | { state: "CLOSED" | "SOLD_OUT" | "RAFFLE_CLOSED" | "OFF" };
 
-/** One place per account: joining again returns the same place (a refresh never loses it). */
+/**
+ * One place per account: joining again returns the same place (a refresh never loses it). The rate limit and the
+ * join are one script, one Redis round trip (rebuilding the sale's keys first if Redis lost them).
+ */
 export async function joinQueue(deps: Deps, input: { userId: string; saleId: number; rejoin?: boolean }): Promise<JoinQueueResult> {
-  await enforce(deps, queueJoinRateLimit, input.userId);
-  const [state, value] = await runQueueScript(deps, input.saleId, JOIN_QUEUE_LUA, [input.userId, input.rejoin ? "1" : "0"]);
-  switch (state) {
+  const keys = saleKeys(input.saleId);
+  const limit = deps.saleEngine.limits.queueJoin;
+  let reply: JoinQueueReply = { state: "MISSING" };
+  for (let attempt = 0; attempt < 2 && reply.state === "MISSING"; attempt += 1) {
+    if (attempt > 0) await rebuildSaleState(deps, input.saleId);
+    const nowMs = deps.clock.now().getTime();
+    reply = await deps.saleEngine.run(joinQueueScript, {
+      keys: { meta: keys.meta, queue: keys.queue, queueMeta: keys.queueMeta, rateWindow: rateWindowKey(keys, nowMs, limit.windowMs) },
+      args: { nowMs, userId: input.userId, rejoin: input.rejoin ? "1" : "0", userLimit: limit.limit, windowMs: limit.windowMs },
+    });
+  }
+  switch (reply.state) {
     case "JOINED":
     case "ALREADY":
-      return { state, position: Number(value) + 1 };
+      return { state: reply.state, position: reply.rank + 1 };
     case "NOT_YET":
-      return { state, queueOpensAt: new Date(Number(value)) };
-    case "CLOSED":
-    case "SOLD_OUT":
-    case "RAFFLE_CLOSED":
-    case "OFF":
-      return { state };
+      return { state: reply.state, queueOpensAt: new Date(reply.queueOpensAtMs) };
+    case "RATE_LIMITED":
+      throw rateLimitedError(limit, reply.retryAfterMs / 1000);
+    case "MISSING":
+      throw new DomainError("UNAVAILABLE", QUEUE_UNAVAILABLE, { retryAfterS: 2 });
     default:
-      throw new Error(`Unexpected join reply ${state}`);
+      return { state: reply.state };
   }
+}
+
+async function runQueueStatusScript(deps: Deps, saleId: number, userId: string) {
+  const keys = saleKeys(saleId);
+  const nowMs = deps.clock.now().getTime();
+  const call = {
+    keys: { meta: keys.meta, holds: keys.holds, queue: keys.queue, queueMeta: keys.queueMeta, admitted: keys.admitted, timeline: timelineKey(keys, Math.floor(nowMs / 60_000)) },
+    args: { nowMs, userId, passTtlMs: ADMISSION_PASS_TTL_MS, graceMs: HOLD_GRACE_MS },
+  };
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    const reply = await deps.saleEngine.run(queueStatusScript, call);
+    if (reply[0] !== "MISSING") return reply;
+    await rebuildSaleState(deps, saleId);
+  }
+  throw new DomainError("UNAVAILABLE", QUEUE_UNAVAILABLE, { retryAfterS: 2 });
 }
 
 /** The order a draw gives: sorted by HMAC(seed, userId), so it is uniform, unpredictable before the seed exists, and reproducible from it. */
@@ -106,12 +114,11 @@ export type QueueStatus = {
 
 /** One person's place (advancing admission first). Also used without a person for the dashboard's queue figures. */
 export async function getQueueStatus(deps: Deps, input: { saleId: number; userId: string | null; skipRateLimit?: boolean }): Promise<QueueStatus> {
-  if (input.userId && !input.skipRateLimit) await enforce(deps, queueStatusRateLimit, input.userId);
-  const args = [input.userId ?? "", String(ADMISSION_PASS_TTL_MS), String(HOLD_GRACE_MS)];
-  let reply = await runQueueScript(deps, input.saleId, QUEUE_STATUS_LUA, args);
+  if (input.userId && !input.skipRateLimit) await enforceRateLimit(deps.redis, deps.saleEngine.limits.queueStatus, input.userId);
+  let reply = await runQueueStatusScript(deps, input.saleId, input.userId ?? "");
   if (reply[0] === "NEEDS_DRAW") {
     await drawQueue(deps, input.saleId);
-    reply = await runQueueScript(deps, input.saleId, QUEUE_STATUS_LUA, args);
+    reply = await runQueueStatusScript(deps, input.saleId, input.userId ?? "");
   }
   const [state, rankText, thresholdText, lengthText, availableText, heldText, passExpiresText, admittedText] = reply as [string, string, string, string, string, string, string, string];
   const nowMs = deps.clock.now().getTime();
@@ -120,7 +127,7 @@ export async function getQueueStatus(deps: Deps, input: { saleId: number; userId
   const held = Number(heldText);
   const passExpiresAtMs = Number(passExpiresText);
   const peopleAhead = state === "WAITING" && rank >= 0 ? Math.max(0, rank - threshold) : null;
-  const admissionPass = state === "ADMITTED" && input.userId ? issueAdmissionPass({ userId: input.userId, saleId: input.saleId, expiresAtMs: passExpiresAtMs }) : null;
+  const admissionPass = state === "ADMITTED" && input.userId ? issueAdmissionPass(deps, { userId: input.userId, saleId: input.saleId, expiresAtMs: passExpiresAtMs }) : null;
 
   return {
     state: state === "NEEDS_DRAW" ? "WAITING" : (state as QueueStatus["state"]),

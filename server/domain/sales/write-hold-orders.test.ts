@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
+import { createApp } from "~/server/app.ts";
+import { fixedClock } from "~/server/clock.ts";
 import { createPrismaClient, db } from "~/server/db.ts";
 import { writeHoldOrder, type HoldOrder } from "~/server/domain/sales/write-hold-orders.ts";
 import { redis } from "~/server/redis.ts";
@@ -10,6 +12,7 @@ const paymentDueAt = new Date("2031-07-01T03:10:00.000Z");
 /** When the holds were won, on the app's clock: the orders' createdAt and their events' availableAt. */
 const wonAt = new Date("2031-07-01T03:00:00.000Z");
 let saleId: number;
+const deps = createApp({ db, redis, clock: fixedClock(wonAt) });
 
 beforeAll(async () => {
   saleId = (await createFlashSale(db, { opensAt: new Date("2031-07-01T03:00:00.000Z"), quantity: 500, salePrice: 41_000 })).id;
@@ -31,7 +34,7 @@ describe("writeHoldOrder (group commit of winning holds)", () => {
     const holds = buyers.map((buyer) => holdFor(buyer.id));
     const transactions = vi.spyOn(db, "$transaction");
     try {
-      await Promise.all(holds.map((hold) => writeHoldOrder(db, hold)));
+      await Promise.all(holds.map((hold) => writeHoldOrder(deps, hold)));
       expect(transactions.mock.calls.length).toBeLessThanOrEqual(2);
     } finally {
       transactions.mockRestore();
@@ -53,7 +56,7 @@ describe("writeHoldOrder (group commit of winning holds)", () => {
     const holds = buyers.map((buyer) => holdFor(buyer.id));
     const orphan = holdFor("no-such-user");
 
-    const results = await Promise.allSettled([...holds, orphan].map((hold) => writeHoldOrder(db, hold)));
+    const results = await Promise.allSettled([...holds, orphan].map((hold) => writeHoldOrder(deps, hold)));
 
     expect(results.slice(0, 5).every((result) => result.status === "fulfilled")).toBe(true);
     expect(results[5]).toMatchObject({ status: "rejected" });
@@ -65,10 +68,37 @@ describe("writeHoldOrder (group commit of winning holds)", () => {
     const [buyer] = await createUsers(db, 1);
     const deadDb = createPrismaClient("mysql://root@127.0.0.1:1/flashmart", 1);
     try {
-      const results = await Promise.allSettled([holdFor(buyer!.id), holdFor(buyer!.id)].map((hold) => writeHoldOrder(deadDb, hold)));
+      const results = await Promise.allSettled([holdFor(buyer!.id), holdFor(buyer!.id)].map((hold) => writeHoldOrder({ ...deps, db: deadDb }, hold)));
       expect(results.map((result) => result.status)).toEqual(["rejected", "rejected"]);
     } finally {
       await deadDb.$disconnect();
+    }
+  });
+
+  it("caches the sale's price in the sale engine for its TTL on the app's clock, then reads it again", async () => {
+    const sale = await createFlashSale(db, { opensAt: wonAt, quantity: 10, salePrice: 30_000 });
+    const clock = fixedClock(wonAt);
+    const clockedDeps = createApp({ db, redis, clock });
+    const [first, second, third] = await createUsers(db, 3);
+    const holdOn = (userId: string) => ({ ...holdFor(userId), saleId: sale.id, createdAt: clock.now() });
+    const priceOf = async (orderId: string) => (await db.order.findUniqueOrThrow({ where: { id: orderId }, select: { totalAmount: true } })).totalAmount;
+    try {
+      const a = holdOn(first!.id);
+      await writeHoldOrder(clockedDeps, a);
+      await db.sale.update({ where: { id: sale.id }, data: { salePrice: 31_000 } });
+
+      const b = holdOn(second!.id);
+      clock.advance(4_999);
+      await writeHoldOrder(clockedDeps, b);
+      const c = holdOn(third!.id);
+      clock.advance(2);
+      await writeHoldOrder(clockedDeps, c);
+
+      expect([await priceOf(a.orderId), await priceOf(b.orderId), await priceOf(c.orderId)]).toEqual([30_000, 30_000, 31_000]);
+    } finally {
+      const orders = await db.order.findMany({ where: { saleId: sale.id }, select: { id: true } });
+      await db.outboxEvent.deleteMany({ where: { OR: orders.map((order) => ({ payload: { path: "$.orderId", equals: order.id } })) } });
+      await deleteSaleCompletely({ db, redis }, sale.id);
     }
   });
 });

@@ -1,4 +1,5 @@
 import type { Db } from "~/server/db.ts";
+import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { orderPlaced } from "~/server/domain/events.ts";
 import { orderPlacedPayload } from "~/server/domain/orders/order-events.ts";
@@ -12,13 +13,13 @@ export type HoldOrder = { orderId: string; userId: string; saleId: number; idemp
 /** At most this many orders per INSERT … VALUES, and this many batches in flight per database client. */
 const MAX_BATCH_SIZE = 200;
 const MAX_BATCHES_IN_FLIGHT = 2;
-/** Price and product of a sale change only before it opens; a few seconds of caching is one read per batch at most. */
-const SALE_INFO_TTL_MS = 5_000;
 /** How the MariaDB adapter names a row MySQL refused for its own data (not an outage): raw queries report it as P2010. */
 const ROW_REJECTIONS = new Set(["UniqueConstraintViolation", "ForeignKeyConstraintViolation", "NullConstraintViolation", "LengthMismatch", "ValueOutOfRange"]);
 
+type Deps = DepsOf<"db" | "clock" | "saleEngine">;
 type Pending = { hold: HoldOrder; resolve: () => void; reject: (error: unknown) => void };
 type Writer = { queue: Pending[]; inFlight: number; isFlushScheduled: boolean };
+// Batches are per database client: holds written through one pool share its transactions.
 const writers = new WeakMap<Db, Writer>();
 
 /**
@@ -32,18 +33,18 @@ const writers = new WeakMap<Db, Writer>();
  * If MySQL refuses a row of a batch, the batch's orders are retried one by one so a bad row cannot sink the others;
  * an outage fails the whole batch at once.
  */
-export function writeHoldOrder(db: Db, hold: HoldOrder): Promise<void> {
-  let writer = writers.get(db);
+export function writeHoldOrder(deps: Deps, hold: HoldOrder): Promise<void> {
+  let writer = writers.get(deps.db);
   if (!writer) {
     writer = { queue: [], inFlight: 0, isFlushScheduled: false };
-    writers.set(db, writer);
+    writers.set(deps.db, writer);
   }
   const promise = new Promise<void>((resolve, reject) => writer.queue.push({ hold, resolve, reject }));
-  scheduleFlush(db, writer);
+  scheduleFlush(deps, writer);
   return promise;
 }
 
-function scheduleFlush(db: Db, writer: Writer) {
+function scheduleFlush(deps: Deps, writer: Writer) {
   if (writer.isFlushScheduled || writer.inFlight >= MAX_BATCHES_IN_FLIGHT || writer.queue.length === 0) return;
   writer.isFlushScheduled = true;
   // setImmediate runs after this turn's I/O callbacks: every winner decided in this turn joins the batch.
@@ -52,17 +53,17 @@ function scheduleFlush(db: Db, writer: Writer) {
     const batch = writer.queue.splice(0, MAX_BATCH_SIZE);
     if (batch.length === 0) return;
     writer.inFlight += 1;
-    void writeBatch(db, batch).finally(() => {
+    void writeBatch(deps, batch).finally(() => {
       writer.inFlight -= 1;
-      scheduleFlush(db, writer);
+      scheduleFlush(deps, writer);
     });
-    scheduleFlush(db, writer);
+    scheduleFlush(deps, writer);
   });
 }
 
-async function writeBatch(db: Db, batch: Pending[]) {
+async function writeBatch(deps: Deps, batch: Pending[]) {
   try {
-    await insertHoldOrders(db, batch.map((pending) => pending.hold));
+    await insertHoldOrders(deps, batch.map((pending) => pending.hold));
     for (const pending of batch) pending.resolve();
   } catch (error) {
     const isRowRejection = ROW_REJECTIONS.has(driverErrorKind(error) ?? "");
@@ -70,7 +71,7 @@ async function writeBatch(db: Db, batch: Pending[]) {
       for (const pending of batch) pending.reject(error);
       return;
     }
-    await Promise.all(batch.map((pending) => insertHoldOrders(db, [pending.hold]).then(pending.resolve, pending.reject)));
+    await Promise.all(batch.map((pending) => insertHoldOrders(deps, [pending.hold]).then(pending.resolve, pending.reject)));
   }
 }
 
@@ -87,9 +88,10 @@ function driverErrorKind(error: unknown): string | undefined {
  * migration's; write-hold-orders.test.ts reads every row back through Prisma. Timestamps are sent from here so they
  * are UTC like everything Prisma writes, whatever the session time zone.
  */
-async function insertHoldOrders(db: Db, holds: HoldOrder[]) {
+async function insertHoldOrders(deps: Deps, holds: HoldOrder[]) {
+  const { db } = deps;
   const infoBySale = new Map<number, SaleOrderInfo>();
-  for (const saleId of new Set(holds.map((hold) => hold.saleId))) infoBySale.set(saleId, await saleOrderInfo(db, saleId));
+  for (const saleId of new Set(holds.map((hold) => hold.saleId))) infoBySale.set(saleId, await saleOrderInfo(deps, saleId));
   const infoOf = (hold: HoldOrder) => infoBySale.get(hold.saleId)!;
 
   const orders = holds.map(
@@ -112,21 +114,13 @@ async function insertHoldOrders(db: Db, holds: HoldOrder[]) {
   ]);
 }
 
-type SaleOrderInfo = { salePrice: number; productId: number; productName: string };
-const saleInfoCache = new Map<number, { promise: Promise<SaleOrderInfo>; expiresAtMs: number }>();
+export type SaleOrderInfo = { salePrice: number; productId: number; productName: string };
 
-/** Cached as a promise, so the first winners of a sale share one read instead of racing their own. */
-function saleOrderInfo(db: Db, saleId: number): Promise<SaleOrderInfo> {
-  const nowMs = Date.now();
-  const cached = saleInfoCache.get(saleId);
-  if (cached && cached.expiresAtMs > nowMs) return cached.promise;
-  const promise = db.sale.findUnique({ where: { id: saleId }, select: { salePrice: true, product: { select: { id: true, name: true } } } }).then((sale) => {
+/** Cached as a promise (the sale engine's orderInfo cache), so the first winners of a sale share one read instead of racing their own. */
+function saleOrderInfo(deps: Deps, saleId: number): Promise<SaleOrderInfo> {
+  return deps.saleEngine.caches.orderInfo.get(saleId, deps.clock.now().getTime(), async () => {
+    const sale = await deps.db.sale.findUnique({ where: { id: saleId }, select: { salePrice: true, product: { select: { id: true, name: true } } } });
     if (!sale) throw new DomainError("NOT_FOUND", "세일을 찾을 수 없습니다.");
     return { salePrice: sale.salePrice, productId: sale.product.id, productName: sale.product.name };
   });
-  saleInfoCache.set(saleId, { promise, expiresAtMs: nowMs + SALE_INFO_TTL_MS });
-  promise.catch(() => {
-    if (saleInfoCache.get(saleId)?.promise === promise) saleInfoCache.delete(saleId);
-  });
-  return promise;
 }

@@ -1,6 +1,5 @@
 
 import type { DepsOf } from "~/server/deps.ts";
-import { workflowMode } from "~/server/env.js";
 
 async function probe(check: () => Promise<unknown>) {
   const startedAt = performance.now();
@@ -12,7 +11,7 @@ async function probe(check: () => Promise<unknown>) {
   }
 }
 
-export async function checkHealth(deps: DepsOf<"db" | "redis">) {
+export async function checkHealth(deps: DepsOf<"db" | "redis" | "config">) {
   const [mysql, redis] = await Promise.all([probe(() => deps.db.$queryRaw`SELECT 1`), probe(() => deps.redis.ping())]);
-  return { ok: mysql.ok && redis.ok, mysql, redis, workflowMode: workflowMode() };
+  return { ok: mysql.ok && redis.ok, mysql, redis, workflowMode: deps.config.workflowMode };
 }

@@ -6,6 +6,7 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 
 import { WishlistHeart } from "~/app/(shop)/_components/wishlist-heart.tsx";
+import { RestockAlertButton } from "~/app/(shop)/_components/restock-alert-button.tsx";
 import { PurchasePanel } from "~/app/(shop)/products/[id]/purchase-panel.tsx";
 import { ko } from "~/app/_i18n/ko.ts";
 import { formatKrw } from "~/app/_lib/format.ts";
@@ -38,6 +39,7 @@ export default async function ProductPage({ params, searchParams }: ProductPageP
   const rawQuantity = (await searchParams).quantity;
   const requestedQuantity = typeof rawQuantity === "string" ? rawQuantity : Array.isArray(rawQuantity) ? (rawQuantity[0] ?? null) : null;
   const isSoldOut = product.status === "SOLD_OUT" || product.stock <= 0;
+  // A cached public render has no cookie, so no session: the islands learn who is looking in the browser.
   const isSignedIn = (await createRscContext()).session !== null;
   if (isSignedIn) prefetch(trpc.wishlist.list.queryOptions());
 
@@ -67,7 +69,7 @@ export default async function ProductPage({ params, searchParams }: ProductPageP
           </p>
           <div className="mt-1 flex items-start justify-between gap-4">
             <h1 className="text-2xl font-bold tracking-tight text-zinc-900 sm:text-3xl">{product.name}</h1>
-            <WishlistHeart productId={product.id} productName={product.name} isSignedIn={isSignedIn} size="lg" />
+            <WishlistHeart productId={product.id} productName={product.name} size="lg" />
           </div>
 
           <div className="mt-4 flex items-center gap-3">
@@ -93,9 +95,9 @@ export default async function ProductPage({ params, searchParams }: ProductPageP
             productId={product.id}
             maxQuantity={Math.min(product.stock, MAX_QUANTITY_PER_ORDER)}
             isSoldOut={isSoldOut}
-            isSignedIn={isSignedIn}
             requestedQuantity={requestedQuantity}
           />
+          {isSoldOut ? <RestockAlertButton target={{ productId: product.id }} /> : null}
 
           <section aria-labelledby="description-heading" className="mt-10 border-t border-zinc-200 pt-6">
             <h2 id="description-heading" className="text-base font-semibold text-zinc-900">

@@ -8,6 +8,7 @@ import { useId, useState } from "react";
 import { QuantityStepper } from "~/app/(shop)/_components/quantity-stepper.tsx";
 import { loginHref } from "~/app/(shop)/_lib/login-href.ts";
 import { CartNotice, type CartNoticeState } from "~/app/(shop)/_components/cart-notice.tsx";
+import { useViewer } from "~/app/_components/viewer.tsx";
 import { cartKo } from "~/app/_i18n/cart.ts";
 import { useTRPC } from "~/app/_trpc/client.tsx";
 
@@ -15,7 +16,6 @@ type PurchasePanelProps = {
   productId: number;
   maxQuantity: number;
   isSoldOut: boolean;
-  isSignedIn: boolean;
   /** `?quantity=` as it came in the address (a shared link, a way back from checkout), unchecked; null when absent. */
   requestedQuantity?: string | null;
 };
@@ -38,8 +38,12 @@ function initialQuantity(requested: string | null | undefined, max: number): { q
  * Quantity, "buy now" and "add to cart". Only the product id and quantity leave the browser; price and stock are the
  * server's business. Signed-out shoppers are sent to log in and brought back to this product (or to checkout).
  */
-export function PurchasePanel({ productId, maxQuantity, isSoldOut, isSignedIn, requestedQuantity = null }: PurchasePanelProps) {
+export function PurchasePanel({ productId, maxQuantity, isSoldOut, requestedQuantity = null }: PurchasePanelProps) {
   const trpc = useTRPC();
+  // From the viewer: the product page is cached HTML shared by signed-in and signed-out shoppers. Adding to the cart
+  // waits until the viewer is known, so a signed-in shopper's early click is never sent to the login page.
+  const viewer = useViewer();
+  const isSignedIn = viewer.status === "known" && viewer.viewer !== null;
   const queryClient = useQueryClient();
   const router = useRouter();
   const [initial] = useState(() => initialQuantity(requestedQuantity, maxQuantity));
@@ -117,7 +121,7 @@ export function PurchasePanel({ productId, maxQuantity, isSoldOut, isSignedIn, r
         <button
           type="button"
           onClick={onAddToCart}
-          disabled={addToCart.isPending}
+          disabled={addToCart.isPending || viewer.status === "loading"}
           className="h-12 rounded-lg border border-zinc-300 bg-white px-4 font-semibold text-zinc-900 hover:bg-zinc-50 disabled:opacity-60"
         >
           {addToCart.isPending ? cartKo.purchase.adding : cartKo.purchase.addToCart}

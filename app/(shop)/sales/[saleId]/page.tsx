@@ -7,7 +7,6 @@ import { saleStrings as t } from "~/app/_i18n/sale.ts";
 import { formatKrw, formatSeoulDateTime } from "~/app/_lib/format.ts";
 import { serverCaller } from "~/app/_trpc/server.tsx";
 import { SalePanel } from "~/app/(shop)/sales/[saleId]/sale-panel.tsx";
-import { auth } from "~/server/auth.ts";
 import { MAX_INT_COLUMN } from "~/server/domain/input-rules.ts";
 
 type Props = { params: Promise<{ saleId: string }> };
@@ -30,7 +29,6 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function SalePage({ params }: Props) {
   const sale = await loadSale((await params).saleId);
-  const session = await auth();
 
   return (
     <div className="mx-auto max-w-5xl">
@@ -71,7 +69,6 @@ export default async function SalePage({ params }: Props) {
             opensAt={sale.opensAt.getTime()}
             quantity={sale.quantity}
             initialStatus={{ ...sale.live, phase: sale.phase, serverNow: sale.serverNow.getTime() }}
-            isSignedIn={Boolean(session?.user?.id)}
             waitingRoom={
               sale.waitingRoomEnabled ? { fairnessMode: sale.fairnessMode, queueOpensAt: sale.opensAt.getTime() - sale.queueOpensMinutesBefore * 60_000 } : null
             }

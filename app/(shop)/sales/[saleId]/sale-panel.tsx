@@ -7,8 +7,11 @@ import { useCallback, useEffect, useRef, useState } from "react";
 
 import { saleStrings as t } from "~/app/_i18n/sale.ts";
 import { formatCountdown, formatSeoulTimeWithSeconds } from "~/app/_lib/format.ts";
+import { useIsSignedIn } from "~/app/_components/viewer.tsx";
 import { useTRPC } from "~/app/_trpc/client.tsx";
+import { RestockAlertButton } from "~/app/(shop)/_components/restock-alert-button.tsx";
 import { deriveSaleAvailability, type SalePhase as Phase } from "~/app/(shop)/sales/[saleId]/sale-availability.ts";
+import { SaleReadiness } from "~/app/(shop)/sales/[saleId]/sale-readiness.tsx";
 import { WaitingRoom, type WaitingRoomConfig } from "~/app/(shop)/sales/[saleId]/waiting-room.tsx";
 import type { AppRouter } from "~/server/api/root.ts";
 
@@ -28,10 +31,12 @@ type Notice = { tone: "info" | "error"; text: string; outcome?: string } | null;
 /**
  * Polls faster near the open time. Each page draws its jitter once, so thousands of viewers never poll in lockstep
  * while each page's interval stays stable (a new value on every render would restart React Query's timer forever).
+ * From a minute before the open: at most 1.4 s apart, so with the server's 0.5 s status cache a sold-out, paused or
+ * ended sale shows within 2 s, whatever the (cached) HTML said.
  */
 function usePollInterval(msToOpen: number) {
   const [jitter] = useState(() => Math.random());
-  const base = msToOpen > 60_000 ? 5_000 : 1_500;
+  const base = msToOpen > 60_000 ? 5_000 : 1_000;
   return Math.round(base * (1 + 0.4 * jitter));
 }
 
@@ -72,10 +77,11 @@ export function SalePanel(props: {
   opensAt: number;
   quantity: number;
   initialStatus: LiveStatus;
-  isSignedIn: boolean;
   waitingRoom: WaitingRoomConfig | null;
 }) {
   const trpc = useTRPC();
+  // From the viewer, not the page: the sale page is cached HTML shared by every visitor (server/http/public-page-cache.ts).
+  const isSignedIn = useIsSignedIn();
   const queryClient = useQueryClient();
   const { offsetMs, observe: observeServerTime } = useServerClock(props.initialStatus.serverNow);
   const now = useNow(offsetMs);
@@ -92,6 +98,8 @@ export function SalePanel(props: {
   const status = useQuery({
     ...trpc.sale.status.queryOptions({ id: props.saleId }),
     initialData: props.initialStatus,
+    // The HTML may come from the shared page cache (up to ~2 s old): ask for the live state as soon as the page mounts.
+    staleTime: 0,
     refetchInterval: pollInterval,
   });
   const live = status.data;
@@ -104,7 +112,7 @@ export function SalePanel(props: {
 
   const myState = useQuery({
     ...trpc.sale.myState.queryOptions({ saleId: props.saleId }),
-    enabled: props.isSignedIn,
+    enabled: isSignedIn,
     refetchInterval: 5_000,
   });
   const hold = myState.data?.activeHold ?? null;
@@ -125,9 +133,9 @@ export function SalePanel(props: {
 
   // Fetch the purchase token ahead of the open time, so the first click costs a single request.
   useEffect(() => {
-    if (props.isSignedIn && msToOpen < 60_000 && !purchaseToken.current && !issueToken.isPending) void freshToken().catch(() => undefined);
+    if (isSignedIn && msToOpen < 60_000 && !purchaseToken.current && !issueToken.isPending) void freshToken().catch(() => undefined);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only the crossing of the one-minute mark matters
-  }, [props.isSignedIn, msToOpen < 60_000]);
+  }, [isSignedIn, msToOpen < 60_000]);
 
   async function buy() {
     if (buyInFlight.current) return;
@@ -174,7 +182,7 @@ export function SalePanel(props: {
 
   const hasReachedLimit = Boolean(myState.data?.hasReachedLimit) && !hold;
   const needsAdmission = props.waitingRoom !== null && !(admission && admission.passExpiresAt > now);
-  const canBuy = availability.kind === "OPEN" && props.isSignedIn && !hold && !hasReachedLimit && !isBuying && !needsAdmission;
+  const canBuy = availability.kind === "OPEN" && isSignedIn && !hold && !hasReachedLimit && !isBuying && !needsAdmission;
   const activeHold = hold && !isHoldExpired ? { orderId: hold.orderId, deadline: holdDeadline! } : null;
   const shownNotice =
     notice?.outcome === "LIMIT_REACHED" && activeHold
@@ -186,7 +194,7 @@ export function SalePanel(props: {
   const buyLabel = isBuying ? t.buying : phase === "UPCOMING" ? t.notOpenYet : t.buy;
 
   const buyButton = (className: string) =>
-    props.isSignedIn ? (
+    isSignedIn ? (
       <button type="button" onClick={() => void buy()} disabled={!canBuy} aria-busy={isBuying} className={`${className} bg-brand-600 text-white transition hover:bg-brand-700 disabled:cursor-not-allowed disabled:bg-zinc-300 disabled:text-zinc-700`}>
         {buyLabel}
       </button>
@@ -223,7 +231,7 @@ export function SalePanel(props: {
         </div>
       ) : null}
 
-      {props.waitingRoom && props.isSignedIn && !hold && phase !== "CLOSED" ? (
+      {props.waitingRoom && isSignedIn && !hold && phase !== "CLOSED" ? (
         <WaitingRoom saleId={props.saleId} config={props.waitingRoom} now={now} availability={availability} getPurchaseToken={() => freshToken()} onPass={setAdmission} />
       ) : null}
 
@@ -272,15 +280,20 @@ export function SalePanel(props: {
           {t.allHeld(availability.held, mayReturnAt)}
         </p>
       ) : null}
+      {/* Nothing to buy now, but units can come back: the shopper may ask to be told (restock alerts). */}
+      {(availability.kind === "SOLD_OUT" || availability.kind === "ALL_HELD") && !activeHold ? <RestockAlertButton target={{ saleId: props.saleId }} /> : null}
 
       <div className="mt-5 flex flex-col gap-3">
         <div className="hidden flex-col md:flex">{buyButton("h-12 rounded-xl text-base font-semibold")}</div>
-        {props.isSignedIn && phase === "UPCOMING" ? (
+        {isSignedIn && phase === "UPCOMING" ? (
           <button type="button" onClick={() => void toggleSubscription()} className="h-11 rounded-xl border border-zinc-300 text-sm font-medium text-zinc-800 hover:bg-zinc-50" aria-pressed={Boolean(myState.data?.isSubscribed)}>
             {myState.data?.isSubscribed ? `${t.notifyDone} · ${t.notifyCancel}` : t.notify}
           </button>
         ) : null}
       </div>
+
+      {/* Before the drop: the address and payment method, so paying a win is one tap. After the open the pay page asks. */}
+      {isSignedIn && phase === "UPCOMING" ? <SaleReadiness saleId={props.saleId} /> : null}
 
       {shownNotice ? (
         <p role="alert" data-testid="sale-notice" className={`mt-4 hidden text-sm md:block ${shownNotice.tone === "error" ? "text-red-700" : "text-zinc-800"}`}>
@@ -330,7 +343,7 @@ export function SalePanel(props: {
                     ? t.limitShort
                     : availability.kind === "ALL_HELD"
                       ? t.allHeldShort(availability.held, mayReturnAt)
-                      : needsAdmission && availability.kind === "OPEN" && props.isSignedIn
+                      : needsAdmission && availability.kind === "OPEN" && isSignedIn
                         ? t.queueFirst
                         : t.remaining(live.available, live.quantity)}
                 </p>

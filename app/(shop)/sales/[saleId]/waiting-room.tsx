@@ -56,7 +56,7 @@ export function WaitingRoom(props: {
   async function joinQueue(rejoin = false) {
     setJoinMessage(null);
     try {
-      const result = await join.mutateAsync({ saleId: props.saleId, rejoin });
+      const result = await join.mutateAsync({ saleId: props.saleId, rejoin, purchaseToken: await props.getPurchaseToken() });
       if (result.state === "JOINED" || result.state === "ALREADY") {
         await status.refetch();
         return;

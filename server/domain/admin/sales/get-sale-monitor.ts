@@ -9,7 +9,7 @@ import { reconcileSale, type SaleReconciliation } from "~/server/domain/sales/re
 import { readSaleStatus } from "~/server/domain/sales/sale-state.ts";
 import { saleSelect } from "~/server/domain/sales/select.ts";
 
-type Deps = DepsOf<"db" | "redis" | "clock">;
+type Deps = DepsOf<"db" | "redis" | "clock" | "saleEngine" | "config">;
 
 /** How much of the per-second timeline the live charts show. */
 export const MONITOR_WINDOW_MS = 2 * 60_000;
@@ -23,7 +23,7 @@ const DRIFT_CACHE_MS = 3_000;
 const driftCache = new Map<number, { value: Promise<SaleReconciliation>; fingerprint: string; expiresAt: number }>();
 
 function measureDriftShared(deps: Deps, saleId: number, fingerprint: string) {
-  const nowMs = Date.now();
+  const nowMs = deps.clock.now().getTime();
   const cached = driftCache.get(saleId);
   if (cached && cached.expiresAt > nowMs && cached.fingerprint === fingerprint) return cached.value;
   const value = reconcileSale(deps, saleId, { repair: false });

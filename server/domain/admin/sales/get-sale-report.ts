@@ -1,7 +1,7 @@
 
 import type { DepsOf } from "~/server/deps.ts";
 import { countSaleOrders } from "~/server/domain/admin/sales/count-sale-orders.ts";
-import { REDIS_TIMELINE_RETENTION_MS, snapshotSaleTimeline } from "~/server/domain/admin/sales/snapshot-sale-timelines.ts";
+import { readRecentTimelineRows, REDIS_TIMELINE_RETENTION_MS } from "~/server/domain/admin/sales/snapshot-sale-timelines.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { SOLD_ORDER_STATUSES } from "~/server/domain/sales/sale-config.ts";
 
@@ -34,10 +34,27 @@ export function bucketTimeline(rows: SecondStat[], maxPoints = REPORT_CHART_MAX_
 }
 
 /**
+ * MySQL's saved seconds with the ones still in Redis laid over them, each second's counts the larger of the two: what
+ * the snapshot's GREATEST upsert will leave in MySQL, computed without writing (a report is a read).
+ */
+export function mergeTimelineRows(stored: SecondStat[], recent: Array<{ second: number; attempts: number; wins: number }>): SecondStat[] {
+  const bySecond = new Map(stored.map((row) => [row.second.getTime(), row]));
+  for (const point of recent) {
+    const saved = bySecond.get(point.second);
+    bySecond.set(point.second, {
+      second: saved?.second ?? new Date(point.second),
+      attempts: Math.max(saved?.attempts ?? 0, point.attempts),
+      wins: Math.max(saved?.wins ?? 0, point.wins),
+    });
+  }
+  return [...bySecond.values()].sort((a, b) => a.second.getTime() - b.second.getTime());
+}
+
+/**
  * The proof of a sale, from MySQL so it outlives Redis: what was sold, expired or cancelled, that nothing was
  * oversold, when buying started and ended, and the traffic it took. While the sale's timeline is still in Redis the
- * MySQL copy is refreshed first (the same idempotent upsert the due operation runs), so a report opened right
- * after the last unit sold is complete.
+ * seconds the due snapshot has not copied yet are read from there too, so a report opened right after the last unit
+ * sold is complete; the report itself writes nothing.
  */
 export async function getSaleReportData(deps: Deps, input: { id: number }) {
   const sale = await deps.db.sale.findUnique({
@@ -48,13 +65,15 @@ export async function getSaleReportData(deps: Deps, input: { id: number }) {
 
   const nowMs = deps.clock.now().getTime();
   const endedLongAgo = sale.state === "CLOSED" && Math.max(sale.closesAt?.getTime() ?? 0, sale.updatedAt.getTime()) < nowMs - REDIS_TIMELINE_RETENTION_MS;
-  if (!endedLongAgo && sale.state !== "SCHEDULED") await snapshotSaleTimeline(deps, { saleId: sale.id, fromMs: nowMs - REDIS_TIMELINE_RETENTION_MS });
+  const isTimelineInRedis = !endedLongAgo && sale.state !== "SCHEDULED";
 
-  const [counts, paidOrders, rows] = await Promise.all([
+  const [counts, paidOrders, storedRows, recentRows] = await Promise.all([
     countSaleOrders(deps.db, sale.id),
     deps.db.order.findMany({ where: { saleId: sale.id, paidAt: { not: null } }, select: { status: true, paidAt: true }, orderBy: [{ paidAt: "asc" }, { id: "asc" }] }),
     deps.db.saleSecondStat.findMany({ where: { saleId: sale.id }, orderBy: { second: "asc" }, select: { second: true, attempts: true, wins: true } }),
+    isTimelineInRedis ? readRecentTimelineRows(deps, { saleId: sale.id, fromMs: nowMs - REDIS_TIMELINE_RETENTION_MS }) : [],
   ]);
+  const rows = mergeTimelineRows(storedRows, recentRows);
 
   const soldPaidTimes = paidOrders.filter((order) => (SOLD_ORDER_STATUSES as readonly string[]).includes(order.status)).map((order) => order.paidAt!);
   const sellOutAt = counts.sold >= sale.quantity ? (soldPaidTimes[sale.quantity - 1] ?? null) : null;

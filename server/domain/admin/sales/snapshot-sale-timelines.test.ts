@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import { fixedClock } from "~/server/clock.ts";
 import { db } from "~/server/db.ts";
+import { getSaleReportData } from "~/server/domain/admin/sales/get-sale-report.ts";
 import {
   REDIS_TIMELINE_RETENTION_MS,
   listSalesToSnapshot,
@@ -79,6 +80,23 @@ describe("snapshot-sale-timelines", () => {
     await redis.del(timelineKey(saleKeys(sale.id), MINUTE));
     await snapshotSaleTimeline({ db, redis, clock }, { saleId: sale.id });
     expect(await storedRows(sale.id)).toHaveLength(2);
+  });
+
+  it("lets the sale report count seconds the snapshot has not copied yet, without writing them", async () => {
+    const clock = fixedClock(NOW);
+    const sale = await newSale("OPEN");
+    await recordTraffic(sale.id, MINUTE, { a0: 10, w0: 1 });
+    await snapshotSaleTimeline({ db, redis, clock }, { saleId: sale.id });
+    clock.advance(30_000);
+    await recordTraffic(sale.id, MINUTE, { a0: 15, w0: 2, a20: 4 });
+
+    const report = await getSaleReportData({ db, redis, clock }, { id: sale.id });
+    expect(report.rows).toEqual([
+      { second: NOW, attempts: 15, wins: 2 },
+      { second: new Date(NOW.getTime() + 20_000), attempts: 4, wins: 0 },
+    ]);
+    // MySQL still holds what the last snapshot wrote: opening a report is a read.
+    expect(await storedRows(sale.id)).toEqual([{ second: NOW, attempts: 10, wins: 1 }]);
   });
 
   it("snapshots live sales and ones that ended within Redis's retention, not scheduled or long-closed ones", async () => {

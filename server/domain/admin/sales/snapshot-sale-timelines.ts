@@ -13,6 +13,13 @@ export const REDIS_TIMELINE_RETENTION_MS = 2 * 3600_000;
  */
 export const SNAPSHOT_LOOKBACK_MS = 10 * 60_000;
 
+/** One sale's busy seconds (attempts or wins) still in Redis, from `fromMs` (at most its retention back) to now. */
+export async function readRecentTimelineRows(deps: DepsOf<"redis" | "clock">, input: { saleId: number; fromMs: number }) {
+  const nowMs = deps.clock.now().getTime();
+  const points = await readSaleTimeline(deps, { saleId: input.saleId, fromMs: Math.max(input.fromMs, nowMs - REDIS_TIMELINE_RETENTION_MS), toMs: nowMs });
+  return points.filter((point) => point.attempts > 0 || point.wins > 0);
+}
+
 /**
  * Copies one sale's per-second attempts/wins from Redis into SaleSecondStat. Idempotent: rows are keyed by
  * (saleId, second) and an existing count is only ever raised (GREATEST), so re-running, running late, or running
@@ -25,8 +32,7 @@ export async function snapshotSaleTimeline(deps: Deps, input: { saleId: number; 
     const hasSnapshot = await deps.db.saleSecondStat.findFirst({ where: { saleId: input.saleId }, select: { saleId: true } });
     fromMs = nowMs - (hasSnapshot ? SNAPSHOT_LOOKBACK_MS : REDIS_TIMELINE_RETENTION_MS);
   }
-  const points = await readSaleTimeline(deps, { saleId: input.saleId, fromMs: Math.max(fromMs, nowMs - REDIS_TIMELINE_RETENTION_MS), toMs: nowMs });
-  const rows = points.filter((point) => point.attempts > 0 || point.wins > 0);
+  const rows = await readRecentTimelineRows(deps, { saleId: input.saleId, fromMs });
   if (rows.length === 0) return { rows: 0 };
 
   // One statement per sale and run: at peak a sale has a few hundred busy seconds in the window.

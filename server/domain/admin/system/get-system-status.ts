@@ -2,10 +2,9 @@
 import type { DepsOf } from "~/server/deps.ts";
 import { countOutboxBacklog } from "~/server/domain/outbox/relay-outbox.ts";
 import { checkHealth } from "~/server/domain/system/check-health.ts";
-import { env } from "~/server/env.js";
 import { recentErrors } from "~/server/logger.ts";
 
-type Deps = DepsOf<"db" | "redis" | "clock" | "payments">;
+type Deps = DepsOf<"db" | "redis" | "clock" | "payments" | "config">;
 
 async function readOutbox(deps: Deps) {
   try {
@@ -37,7 +36,7 @@ export async function getSystemStatus(deps: Deps) {
   return {
     checkedAt: deps.clock.now(),
     ...health,
-    dueWork: { intervalMs: env.DUE_WORK_INTERVAL_MS, runner: env.DUE_WORK_RUNNER },
+    dueWork: deps.config.dueWork,
     outbox,
     payments: { provider: gateway.name, circuit: gateway.circuitStatus() },
     recentErrors: recentErrors(),

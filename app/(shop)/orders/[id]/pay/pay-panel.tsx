@@ -37,7 +37,9 @@ export function PayPanel({ orderId }: { orderId: string }) {
   const needsAddress = order.shippingAddress === null;
   const addressesQuery = useQuery({ ...trpc.account.address.list.queryOptions(), enabled: needsAddress });
   const [chosenAddressId, setChosenAddressId] = useState<number | null>(null);
-  const addressId = needsAddress ? preselectedAddressId(addressesQuery.data ?? [], chosenAddressId) : null;
+  // The address picked on the sale page before the drop comes first, so a prepared winner only presses "결제하기".
+  const addressId = needsAddress ? preselectedAddressId(addressesQuery.data ?? [], chosenAddressId ?? order.preparedAddressId) : null;
+  const isPrepared = needsAddress && order.preparedAddressId !== null && addressId === order.preparedAddressId;
 
   useEffect(() => {
     const tick = () => setRemainingMs(order.paymentDueAt.getTime() - (Date.now() + clockOffsetMs));
@@ -94,6 +96,12 @@ export function PayPanel({ orderId }: { orderId: string }) {
           <dt className="shrink-0 text-zinc-600">{t.deadline}</dt>
           <dd className="text-right text-zinc-900">{t.deadlineAt(formatSeoulDateTime(order.paymentDueAt))}</dd>
         </div>
+        <div className="flex justify-between gap-4">
+          <dt className="shrink-0 text-zinc-600">{t.paymentMethod}</dt>
+          <dd data-testid="pay-method" className="text-zinc-900">
+            {t.card}
+          </dd>
+        </div>
         <div className="flex items-baseline justify-between gap-4 border-t border-zinc-200 pt-3">
           <dt className="font-medium text-zinc-800">{t.amount}</dt>
           <dd data-testid="pay-amount" className="text-2xl font-bold text-zinc-900">
@@ -122,15 +130,22 @@ export function PayPanel({ orderId }: { orderId: string }) {
             …
           </p>
         ) : (
-          <AddressChooser
-            addresses={addressesQuery.data ?? []}
-            selectedId={addressId}
-            onSelect={setChosenAddressId}
-            onAdded={async (address) => {
-              setChosenAddressId(address.id);
-              await queryClient.invalidateQueries({ queryKey: trpc.account.address.list.queryKey() });
-            }}
-          />
+          <>
+            {isPrepared ? (
+              <p data-testid="pay-prepared" className="mb-3 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
+                {t.prepared}
+              </p>
+            ) : null}
+            <AddressChooser
+              addresses={addressesQuery.data ?? []}
+              selectedId={addressId}
+              onSelect={setChosenAddressId}
+              onAdded={async (address) => {
+                setChosenAddressId(address.id);
+                await queryClient.invalidateQueries({ queryKey: trpc.account.address.list.queryKey() });
+              }}
+            />
+          </>
         )}
         {addressesQuery.isError ? (
           <p role="alert" className="mt-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">

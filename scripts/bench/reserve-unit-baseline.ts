@@ -2,9 +2,10 @@ import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 
 /**
- * The approach of the service we replace, kept only so the benchmark can measure against it in the same app:
+ * The approach of the service we replace, kept only so the benchmark can measure against it on the same machine:
  * every attempt opens a MySQL transaction and locks the product row with SELECT … FOR UPDATE (the old service also
- * had no per-user limit). Mounted only when ENABLE_BENCH_BASELINE is set.
+ * had no per-user limit). Served only by the benchmark's own server (scripts/bench/ceiling-server.ts, `/baseline`), never
+ * by the app.
  */
 export async function reserveUnitBaseline(deps: DepsOf<"db" | "clock">, input: { userId: string; saleId: number; idempotencyKey: string }) {
   return deps.db.$transaction(async (tx) => {

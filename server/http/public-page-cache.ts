@@ -1,0 +1,208 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+
+import { publicPageTags } from "~/server/domain/public-pages.ts";
+import { publicPageContentSecurityPolicy } from "~/server/http/content-security-policy.ts";
+import { PUBLIC_RENDER_HEADER } from "~/server/http/public-page-registry.ts";
+import { SESSION_COOKIE_NAMES } from "~/server/session.ts";
+
+/**
+ * Public pages (home and search, product, sale, login, signup) served from memory before Next's pipeline.
+ *
+ * Next renders a page at ~100–200 req/s here; a sale's opening brings thousands of viewers who all see the same HTML.
+ * So the server keeps each public page's HTML for a short lifetime and answers repeats from memory. A page enters the
+ * cache through an anonymous render (no cookie; the render request carries PUBLIC_RENDER_HEADER so the layout leaves
+ * the visitor's parts to client islands), so the cached HTML is the same for everybody and holds nothing personal.
+ * Renders are single-flight per URL: however many viewers arrive, a page renders at most once per lifetime. Writes
+ * drop pages by tag (server/domain/public-pages.ts) so edits show at once; live sale state comes from sale.status on
+ * the client and always wins over the HTML.
+ */
+
+/** Benchmark/test builds only (PUBLIC_PAGE_CACHE_STATS): how many times the origin rendered this page so far. */
+export const RENDER_COUNT_HEADER = "x-origin-renders";
+export const CACHE_STATUS_HEADER = "x-page-cache";
+
+export type PublicPageRoute = { key: string; tags: readonly string[]; isAnonymousOnly: boolean };
+export type RenderedPage = { status: number; headers: Record<string, string>; body: Buffer };
+
+type Entry = { status: number; headers: Record<string, string>; body: Buffer; freshUntil: number; staleUntil: number; tags: readonly string[] };
+
+const MAX_URL_LENGTH = 512;
+// Headers by which a request asks Next for something other than the page's HTML (client navigation, prefetch, action).
+const NEXT_ROUTER_HEADERS = ["rsc", "next-router-prefetch", "next-router-state-tree", "next-router-segment-prefetch", "next-action"];
+// Next answers the same URL with HTML or an RSC payload depending on these, so a shared cache must key on them.
+const VARY = "RSC, Next-Router-State-Tree, Next-Router-Prefetch, Next-Router-Segment-Prefetch";
+// Headers of the rendered response a cached copy keeps; everything else (cookies, caching, length, CSP) is set here.
+const KEPT_HEADERS = ["content-type", "x-content-type-options", "referrer-policy", "x-frame-options", "permissions-policy", "strict-transport-security"];
+
+/**
+ * Which public page a request is, or null when it must go to Next as it is: not a GET/HEAD for a page's HTML, a
+ * private page, or login/signup for a signed-in visitor (those pages redirect signed-in people, so they are shared
+ * only among anonymous ones).
+ */
+export function classifyPublicPage(req: { method?: string; url?: string; headers: IncomingHttpHeaders }): PublicPageRoute | null {
+  const url = req.url ?? "/";
+  if ((req.method !== "GET" && req.method !== "HEAD") || url.length > MAX_URL_LENGTH) return null;
+  if (NEXT_ROUTER_HEADERS.some((name) => req.headers[name] !== undefined)) return null;
+
+  const queryAt = url.indexOf("?");
+  const path = queryAt === -1 ? url : url.slice(0, queryAt);
+  if (queryAt !== -1 && /[?&]_rsc=/.test(url.slice(queryAt))) return null;
+
+  if (path === "/") return { key: url, tags: [publicPageTags.catalog, publicPageTags.sales], isAnonymousOnly: false };
+  const product = /^\/products\/(\d{1,10})$/.exec(path);
+  if (product) return { key: url, tags: [publicPageTags.product(Number(product[1]))], isAnonymousOnly: false };
+  const sale = /^\/sales\/(\d{1,10})$/.exec(path);
+  if (sale) return { key: url, tags: [publicPageTags.sale(Number(sale[1])), publicPageTags.salePages], isAnonymousOnly: false };
+  if (path === "/login" || path === "/signup") {
+    if (hasSessionCookie(req.headers.cookie)) return null;
+    return { key: url, tags: [publicPageTags.auth], isAnonymousOnly: true };
+  }
+  return null;
+}
+
+function hasSessionCookie(cookie: string | undefined) {
+  return cookie !== undefined && SESSION_COOKIE_NAMES.some((name) => cookie.includes(`${name}=`));
+}
+
+/** SHA-256 (base64) of every inline script of a page, for its Content-Security-Policy. */
+export function inlineScriptHashes(html: string) {
+  const hashes = new Set<string>();
+  for (const match of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
+    const [, attributes = "", content = ""] = match;
+    if (/\bsrc\s*=/i.test(attributes) || content.length === 0) continue;
+    hashes.add(createHash("sha256").update(content, "utf8").digest("base64"));
+  }
+  return [...hashes];
+}
+
+export type PublicPageCacheOptions = {
+  /** How long a render is served as fresh. */
+  ttlMs: number;
+  /** After that, how long it may still be served while one background render replaces it. */
+  staleMs: number;
+  maxEntries?: number;
+  isProduction: boolean;
+  exposeRenderCount?: boolean;
+  /** Renders a page anonymously (the server's own request to itself, see createLoopbackRenderer). */
+  render: (url: string) => Promise<RenderedPage>;
+  nowMs?: () => number;
+  onRenderError?: (error: unknown, url: string) => void;
+};
+
+export type PublicPageCache = ReturnType<typeof createPublicPageCache>;
+
+export function createPublicPageCache(options: PublicPageCacheOptions) {
+  const nowMs = options.nowMs ?? Date.now;
+  const maxEntries = options.maxEntries ?? 1_000;
+  const entries = new Map<string, Entry>();
+  const inFlight = new Map<string, Promise<Entry>>();
+  const renderCounts = new Map<string, number>();
+  // Bumped by every invalidation: a render that started before one must not enter the cache after it.
+  let generation = 0;
+
+  const cacheControl = `public, max-age=0, s-maxage=${Math.max(1, Math.round(options.ttlMs / 1000))}, stale-while-revalidate=${Math.max(1, Math.round(options.staleMs / 1000))}`;
+
+  function toEntry(route: PublicPageRoute, page: RenderedPage): Entry {
+    const headers: Record<string, string> = {};
+    for (const name of KEPT_HEADERS) {
+      const value = page.headers[name];
+      if (value !== undefined) headers[name] = value;
+    }
+    const isCacheable = page.status === 200 && (headers["content-type"] ?? "").startsWith("text/html");
+    headers["cache-control"] = isCacheable ? cacheControl : "private, no-cache, no-store, max-age=0, must-revalidate";
+    headers.vary = VARY;
+    headers["content-length"] = String(page.body.length);
+    if (page.headers.location !== undefined) headers.location = page.headers.location;
+    if (headers["content-type"]?.startsWith("text/html")) {
+      headers["content-security-policy"] = publicPageContentSecurityPolicy({
+        scriptHashes: inlineScriptHashes(page.body.toString("utf8")),
+        isProduction: options.isProduction,
+      });
+    }
+    if (options.exposeRenderCount) headers[RENDER_COUNT_HEADER] = String(renderCounts.get(route.key) ?? 0);
+    const now = nowMs();
+    return { status: page.status, headers, body: page.body, tags: route.tags, freshUntil: isCacheable ? now + options.ttlMs : now, staleUntil: isCacheable ? now + options.ttlMs + options.staleMs : now };
+  }
+
+  function renderOnce(route: PublicPageRoute): Promise<Entry> {
+    const pending = inFlight.get(route.key);
+    if (pending) return pending;
+    const startedAt = generation;
+    const rendering = (async () => {
+      renderCounts.set(route.key, (renderCounts.get(route.key) ?? 0) + 1);
+      const entry = toEntry(route, await options.render(route.key));
+      if (entry.staleUntil > entry.freshUntil && startedAt === generation) store(route.key, entry);
+      return entry;
+    })().finally(() => inFlight.delete(route.key));
+    inFlight.set(route.key, rendering);
+    return rendering;
+  }
+
+  function store(key: string, entry: Entry) {
+    entries.delete(key);
+    entries.set(key, entry);
+    // Map order is insertion order: the first key is the least recently stored page.
+    if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+  }
+
+  function write(req: IncomingMessage, res: ServerResponse, entry: Entry, status: "HIT" | "STALE" | "MISS") {
+    res.writeHead(entry.status, { ...entry.headers, [CACHE_STATUS_HEADER]: status });
+    res.end(req.method === "HEAD" ? undefined : entry.body);
+  }
+
+  return {
+    /** Answers a public page request from the cache, rendering it first when it has none or an expired copy. */
+    async serve(req: IncomingMessage, res: ServerResponse, route: PublicPageRoute) {
+      const now = nowMs();
+      const entry = entries.get(route.key);
+      if (entry && now < entry.freshUntil) return write(req, res, entry, "HIT");
+      if (entry && now < entry.staleUntil) {
+        renderOnce(route).catch((error: unknown) => options.onRenderError?.(error, route.key));
+        return write(req, res, entry, "STALE");
+      }
+      write(req, res, await renderOnce(route), "MISS");
+    },
+
+    invalidate(tags: readonly string[]) {
+      generation += 1;
+      for (const [key, entry] of entries) {
+        if (entry.tags.some((tag) => tags.includes(tag))) entries.delete(key);
+      }
+    },
+
+    renderCount(key: string) {
+      return renderCounts.get(key) ?? 0;
+    },
+  };
+}
+
+/**
+ * Renders a page through the server itself, anonymously: no cookies, an identity encoding (the cache stores plain
+ * bytes), and the per-process token in PUBLIC_RENDER_HEADER so the server sends this one request on to Next instead
+ * of answering it from the cache. Any client copy of that header without the token is removed (acceptRenderToken).
+ */
+export function createLoopbackRenderer(origin: () => string) {
+  const token = randomBytes(16).toString("hex");
+  return {
+    /** True for the server's own render request; strips a forged header from any other. */
+    acceptRenderToken(req: IncomingMessage) {
+      const value = req.headers[PUBLIC_RENDER_HEADER];
+      if (value === undefined) return false;
+      if (value === token) return true;
+      delete req.headers[PUBLIC_RENDER_HEADER];
+      return false;
+    },
+    async render(url: string): Promise<RenderedPage> {
+      const response = await fetch(`${origin()}${url}`, {
+        headers: { [PUBLIC_RENDER_HEADER]: token, accept: "text/html", "accept-encoding": "identity" },
+        redirect: "manual",
+      });
+      const headers: Record<string, string> = {};
+      response.headers.forEach((value, name) => {
+        headers[name] = value;
+      });
+      return { status: response.status, headers, body: Buffer.from(await response.arrayBuffer()) };
+    },
+  };
+}
