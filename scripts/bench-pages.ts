@@ -14,13 +14,13 @@
  */
 import "~/server/load-env.ts";
 
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 
+import { freePort, startTsChild, stopChildProcesses, waitForHttp } from "~/server/testing/child-processes.ts";
 import { wrkGet, wrkReplay, type GetResult, type ScriptResult } from "~/scripts/bench/wrk.ts";
 
 const { values: flags } = parseArgs({
@@ -40,51 +40,15 @@ const attempts = Number(flags.attempts);
 const userCount = Number(flags.users);
 const PAGE_CACHE_MS = 1_000;
 
-const children: ChildProcess[] = [];
-function stopChildren() {
-  for (const child of children) {
-    // Each child leads its own process group (npx → tsx → node), so the whole tree goes.
-    if (child.pid && child.exitCode === null) {
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {
-        // already gone
-      }
-    }
-  }
-}
-process.on("exit", stopChildren);
 process.on("SIGINT", () => process.exit(130));
+const logDirectory = mkdtempSync(join(tmpdir(), "bench-pages-"));
 
-function freePort() {
-  return new Promise<number>((resolve) => {
-    const probe = createServer();
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
+/** The app, the sandbox and nginx run as children of their own, so the load generator never shares their loop. */
+function startProcess(entry: string, args: string[], env: Record<string, string>) {
+  return startTsChild({ entry, args, env, logPath: join(logDirectory, "children.log") });
 }
-
-async function waitForUrl(url: string, init?: RequestInit, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(url, init);
-      if (response.status < 500) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-  throw new Error(`${url} did not come up in time`);
-}
-
-function startProcess(command: string, args: string[], env: Record<string, string>) {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"], detached: true });
-  children.push(child);
-  return child;
-}
+console.log(`children's output: ${join(logDirectory, "children.log")}`);
+const waitForUrl = (url: string, init?: RequestInit) => waitForHttp(url, { init, timeoutMs: 120_000 });
 
 const trpcBody = (input: unknown) => JSON.stringify({ json: input });
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -130,10 +94,10 @@ async function main() {
     if (spawnSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, ...benchEnv } }).status !== 0) throw new Error("build failed");
   }
   console.log(`→ starting the app on :${appPort}, nginx on :${proxyPort}`);
-  startProcess("npx", ["tsx", "server/main.ts"], { ...benchEnv, PORT: String(appPort), APP_URL: proxyUrl });
-  startProcess("npx", ["tsx", "server/payment-sandbox/server.ts"], { ...benchEnv, PAYMENT_SANDBOX_PORT: String(sandboxPort) });
+  startProcess("server/main.ts", [], { ...benchEnv, PORT: String(appPort), APP_URL: proxyUrl });
+  startProcess("server/payment-sandbox/server.ts", [], { ...benchEnv, PAYMENT_SANDBOX_PORT: String(sandboxPort) });
   const proxyPrefix = mkdtempSync(join(tmpdir(), "bench-pages-nginx-"));
-  startProcess("npx", ["tsx", "scripts/start-proxy.ts", "--port", String(proxyPort), "--upstream", `127.0.0.1:${appPort}`, "--prefix", proxyPrefix], benchEnv);
+  startProcess("scripts/start-proxy.ts", ["--port", String(proxyPort), "--upstream", `127.0.0.1:${appPort}`, "--prefix", proxyPrefix], benchEnv);
 
   const noopUrl = `${appUrl}/api/trpc/system.noop`;
   await waitForUrl(noopUrl, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
@@ -266,9 +230,13 @@ async function main() {
 }
 
 main().then(
-  () => process.exit(0),
-  (error: unknown) => {
+  async () => {
+    await stopChildProcesses();
+    process.exit(0);
+  },
+  async (error: unknown) => {
     console.error(error);
+    await stopChildProcesses();
     process.exit(1);
   },
 );

@@ -18,15 +18,16 @@
  */
 import "~/server/load-env.ts";
 
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 
+import { wrkReplay, type ScriptResult } from "~/scripts/bench/wrk.ts";
 import type { Db } from "~/server/db.ts";
 import type { issuePurchaseToken as IssuePurchaseToken } from "~/server/domain/sales/purchase-token.ts";
+import { freePort, startTsChild, stopChildProcesses, waitForHttp } from "~/server/testing/child-processes.ts";
 import type { createFlashSale as CreateFlashSale } from "~/server/testing/factories.ts";
 
 const { values: flags } = parseArgs({
@@ -52,105 +53,15 @@ const concurrency = Number(flags.concurrency);
 const limitPerUser = Number(flags["limit-per-user"]);
 const highConcurrency = Number(flags["high-concurrency"]);
 
-const children: ChildProcess[] = [];
-function stopChildren() {
-  for (const child of children) {
-    // Each child leads its own process group (npx → tsx → node), so the whole tree goes.
-    if (child.pid && child.exitCode === null) {
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {
-        // already gone
-      }
-    }
-  }
-}
-process.on("exit", stopChildren);
 process.on("SIGINT", () => process.exit(130));
+const logDirectory = mkdtempSync(join(tmpdir(), "bench-sale-"));
 
-function freePort() {
-  return new Promise<number>((resolve) => {
-    const probe = createServer();
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
+/** The app and its helpers run as children of their own, so the load generator never shares their event loop. */
+function startProcess(entry: string, args: string[], env: Record<string, string>) {
+  return startTsChild({ entry, args, env, logPath: join(logDirectory, "children.log") });
 }
-
-async function waitForUrl(url: string, init?: RequestInit, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(url, init);
-      if (response.status < 500) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-  throw new Error(`${url} did not come up in time`);
-}
-
-function startProcess(command: string, args: string[], env: Record<string, string>) {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"], detached: true });
-  children.push(child);
-  return child;
-}
-
-type WrkResult = {
-  completed: number;
-  won: number;
-  soldOut: number;
-  limited: number;
-  otherOutcome: number;
-  rateLimited: number;
-  errors: number;
-  socketErrors: number;
-  wrkDurationS: number;
-  p50Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-  meanMs: number;
-  durationS: number;
-  rps: number;
-};
-
-/** Runs wrk until `quota` responses arrived (or `capSeconds`), timing the run by the script's START/DONE marks. */
-function runWrk(options: { url: string; bodies: string[]; quota: number; connections: number; capSeconds: number; method?: "GET" | "POST"; countAll?: boolean }) {
-  const directory = mkdtempSync(join(tmpdir(), "bench-sale-"));
-  const bodiesPath = join(directory, "bodies.txt");
-  writeFileSync(bodiesPath, `${options.bodies.join("\n")}\n`);
-  const url = new URL(options.url);
-  return new Promise<WrkResult>((resolve, reject) => {
-    const wrk = spawn("wrk", ["-t1", `-c${options.connections}`, `-d${options.capSeconds}s`, "--timeout", "10s", "-s", "scripts/bench/reserve.lua", `${url.origin}/`, "--", bodiesPath, String(options.quota), url.pathname, options.method ?? "POST", options.countAll ? "all" : "outcomes"]);
-    let output = "";
-    let startedAt = 0;
-    let finishedAt = 0;
-    wrk.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      if (!startedAt && output.includes("START")) startedAt = performance.now();
-      if (!finishedAt && output.includes("DONE")) {
-        finishedAt = performance.now();
-        wrk.kill("SIGINT");
-      }
-    });
-    wrk.on("error", reject);
-    wrk.on("close", () => {
-      const firstError = output.split("\n").find((candidate) => candidate.startsWith("FIRST_ERROR "));
-      if (firstError) console.warn(`  ${firstError}`);
-      const line = output.split("\n").find((candidate) => candidate.startsWith("RESULT "));
-      if (!line) return reject(new Error(`wrk produced no result:\n${output}`));
-      const parsed = JSON.parse(line.slice(7)) as Omit<WrkResult, "durationS" | "rps">;
-      // A phase that reaches its quota is timed by the wall clock from START to DONE. One that hits its time cap
-      // first (the baseline, by design) is timed by wrk's own run duration; the run says so, since a missing answer
-      // (a dropped socket) would do the same.
-      if (!finishedAt) console.warn(`  ${parsed.completed} of ${options.quota} answers within wrk's ${options.capSeconds} s cap: timed by wrk's duration`);
-      const durationS = finishedAt ? (finishedAt - startedAt) / 1000 : parsed.wrkDurationS;
-      resolve({ ...parsed, durationS, rps: parsed.completed / durationS });
-    });
-  });
-}
+console.log(`children's output: ${join(logDirectory, "children.log")}`);
+const waitForUrl = (url: string, init?: RequestInit) => waitForHttp(url, { init, timeoutMs: 120_000 });
 
 function trpcBody(input: unknown) {
   return JSON.stringify({ json: input });
@@ -190,10 +101,10 @@ async function main() {
       if (spawnSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, ...benchEnv } }).status !== 0) throw new Error("build failed");
     }
     console.log(`→ starting the app on :${appPort}`);
-    startProcess("npx", ["tsx", "server/main.ts"], { ...benchEnv, PORT: String(appPort), APP_URL: appUrl });
+    startProcess("server/main.ts", [], { ...benchEnv, PORT: String(appPort), APP_URL: appUrl });
   }
-  if (!flags["ceiling-url"]) startProcess("npx", ["tsx", "scripts/bench/ceiling-server.ts", "--port", String(ceilingPort)], benchEnv);
-  if (isSelfHosted) startProcess("npx", ["tsx", "server/payment-sandbox/server.ts"], { ...benchEnv, PAYMENT_SANDBOX_PORT: String(sandboxPort) });
+  if (!flags["ceiling-url"]) startProcess("scripts/bench/ceiling-server.ts", ["--port", String(ceilingPort)], benchEnv);
+  if (isSelfHosted) startProcess("server/payment-sandbox/server.ts", [], { ...benchEnv, PAYMENT_SANDBOX_PORT: String(sandboxPort) });
 
   const noopUrl = `${appUrl}/api/trpc/system.noop`;
   await waitForUrl(noopUrl, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
@@ -236,27 +147,27 @@ async function main() {
   const load = () => loadavg().map((value) => round(value, 2));
   const loadBefore = load();
   // Warm-up: JIT, connection pools, script cache (not measured).
-  await runWrk({ url: noopUrl, bodies: ["{}"], quota: 2_000, connections: concurrency, capSeconds: 30, countAll: true });
+  await wrkReplay({ url: noopUrl, bodies: ["{}"], quota: 2_000, connections: concurrency, capSeconds: 30, countAll: true });
   // The reserve path too, winners included, on a sale of its own: the measured phases start with a warm JIT.
-  await runWrk({ url: `${appUrl}/api/trpc/sale.reserve`, bodies: bodiesFor(warmUpSale.id, 10_000), quota: 10_000, connections: concurrency, capSeconds: 30 });
+  await wrkReplay({ url: `${appUrl}/api/trpc/sale.reserve`, bodies: bodiesFor(warmUpSale.id, 10_000), quota: 10_000, connections: concurrency, capSeconds: 30 });
 
   console.log("→ noop");
-  const noop = await runWrk({ url: noopUrl, bodies: ["{}"], quota: attempts, connections: concurrency, capSeconds: 120, countAll: true });
+  const noop = await wrkReplay({ url: noopUrl, bodies: ["{}"], quota: attempts, connections: concurrency, capSeconds: 120, countAll: true });
   console.log(`→ reserve at concurrency ${concurrency}`);
-  const reserve = await runWrk({ url: `${appUrl}/api/trpc/sale.reserve`, bodies: bodiesFor(mainSale.id), quota: attempts, connections: concurrency, capSeconds: 60 });
+  const reserve = await wrkReplay({ url: `${appUrl}/api/trpc/sale.reserve`, bodies: bodiesFor(mainSale.id), quota: attempts, connections: concurrency, capSeconds: 60 });
   console.log(`→ reserve at concurrency ${highConcurrency}`);
-  const reserveHigh = await runWrk({ url: `${appUrl}/api/trpc/sale.reserve`, bodies: bodiesFor(highSale.id), quota: attempts, connections: highConcurrency, capSeconds: 60 });
+  const reserveHigh = await wrkReplay({ url: `${appUrl}/api/trpc/sale.reserve`, bodies: bodiesFor(highSale.id), quota: attempts, connections: highConcurrency, capSeconds: 60 });
   // Each user joins at most 5 times (queueJoinUser: 5 per 10 s), so every answer is a served join, not a 429.
   const joinAttempts = Math.min(attempts, users.length * 5);
   console.log(`→ queue join (${joinAttempts} joins)`);
-  const queueJoin = await runWrk({ url: `${appUrl}/api/trpc/sale.queueJoin`, bodies: bodiesFor(joinSale.id, joinAttempts), quota: joinAttempts, connections: concurrency, capSeconds: 60, countAll: true });
+  const queueJoin = await wrkReplay({ url: `${appUrl}/api/trpc/sale.queueJoin`, bodies: bodiesFor(joinSale.id, joinAttempts), quota: joinAttempts, connections: concurrency, capSeconds: 60, countAll: true });
   await waitForUrl(ceilingUrl, { method: "POST", body: trpcBody({ saleId: 0, idempotencyKey: "x", purchaseToken: "x" }) });
   // The benchmark server's Prisma client starts cold (its query compiler plans each query once): warm it first.
-  await runWrk({ url: `${ceilingUrl}/baseline`, bodies: bodiesFor(baselineWarmUpSale.id, 200), quota: 200, connections: concurrency, capSeconds: 30 });
+  await wrkReplay({ url: `${ceilingUrl}/baseline`, bodies: bodiesFor(baselineWarmUpSale.id, 200), quota: 200, connections: concurrency, capSeconds: 30 });
   console.log(`→ baseline (SELECT … FOR UPDATE per attempt, benchmark server, capped at ${flags["baseline-seconds"]} s)`);
-  const baseline = await runWrk({ url: `${ceilingUrl}/baseline`, bodies: bodiesFor(baselineSale.id), quota: attempts, connections: concurrency, capSeconds: Number(flags["baseline-seconds"]) });
+  const baseline = await wrkReplay({ url: `${ceilingUrl}/baseline`, bodies: bodiesFor(baselineSale.id), quota: attempts, connections: concurrency, capSeconds: Number(flags["baseline-seconds"]) });
   console.log("→ ceiling (bare node:http + the same Redis script)");
-  const ceiling = await runWrk({ url: ceilingUrl, bodies: bodiesFor(ceilingSale.id), quota: attempts, connections: concurrency, capSeconds: 120 });
+  const ceiling = await wrkReplay({ url: ceilingUrl, bodies: bodiesFor(ceilingSale.id), quota: attempts, connections: concurrency, capSeconds: 120 });
   const waitingRoom = flags["waiting-room"] ? await benchWaitingRoom({ appUrl, db, users, createFlashSale, issuePurchaseToken, tokenDeps }) : null;
   const loadAfter = load();
 
@@ -285,7 +196,7 @@ async function main() {
       ["baseline FOR UPDATE", baseline],
       ["ceiling bare node+Lua", ceiling],
     ].map(([name, result]) => {
-      const row = result as WrkResult;
+      const row = result as ScriptResult;
       return { phase: name, requests: row.completed, "req/s": Math.round(row.rps), "p50 ms": round(row.p50Ms, 2), "p95 ms": round(row.p95Ms, 2), "p99 ms": round(row.p99Ms, 2), won: row.won, errors: row.errors + row.socketErrors };
     }),
   );
@@ -363,7 +274,7 @@ async function benchWaitingRoom(context: {
   const nowMs = Date.now();
   const throughputTokens = queueUsers.map((user) => context.issuePurchaseToken(context.tokenDeps, { userId: user.id, saleId: throughputSale.id, session: freshPurchaseSession() }, nowMs).token);
   console.log(`→ waiting room: ${queueUsers.length} joins`);
-  const joins = await runWrk({
+  const joins = await wrkReplay({
     url: `${context.appUrl}/api/trpc/sale.queueJoin`,
     bodies: throughputTokens.map((purchaseToken) => trpcBody({ saleId: throughputSale.id, purchaseToken })),
     quota: queueUsers.length,
@@ -374,7 +285,7 @@ async function benchWaitingRoom(context: {
   const pollQueries = throughputTokens.map((purchaseToken) => `input=${encodeURIComponent(trpcBody({ saleId: throughputSale.id, purchaseToken }))}`);
   console.log("→ waiting room: status polls");
   // Eight polls per person stays within the per-person poll limit (burst 10), so this measures served polls.
-  const polls = await runWrk({ url: `${context.appUrl}/api/trpc/sale.queueStatus`, bodies: pollQueries, quota: queueUsers.length * 8, connections: concurrency, capSeconds: 120, method: "GET", countAll: true });
+  const polls = await wrkReplay({ url: `${context.appUrl}/api/trpc/sale.queueStatus`, bodies: pollQueries, quota: queueUsers.length * 8, connections: concurrency, capSeconds: 120, method: "GET", countAll: true });
 
   // The crowd: join before open, poll every ~1 s, buy when admitted, pay at once.
   const opensAt = new Date(Date.now() + 5_000);
@@ -431,12 +342,12 @@ async function benchWaitingRoom(context: {
 }
 
 main()
-  .then(() => {
-    stopChildren();
+  .then(async () => {
+    await stopChildProcesses();
     process.exit(0);
   })
-  .catch((error: unknown) => {
+  .catch(async (error: unknown) => {
     console.error(error);
-    stopChildren();
+    await stopChildProcesses();
     process.exit(1);
   });

@@ -22,11 +22,11 @@ export function freePort() {
  * Runs a TypeScript entry as `node --import tsx <entry>` (one process, no npx/tsx wrapper), with stdout and stderr
  * appended to `logPath`. It is stopped by stopChildProcesses() and, at the latest, when this process exits.
  */
-export function startTsChild(options: { entry: string; env: Record<string, string | undefined>; logPath: string }) {
+export function startTsChild(options: { entry: string; args?: string[]; env: Record<string, string | undefined>; logPath: string }) {
   const log = openSync(options.logPath, "a");
   // CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the children (NODE_OPTIONS refuses --cpu-prof).
   const nodeArgs = process.env.CHILD_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", options.entry], {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", options.entry, ...(options.args ?? [])], {
     env: { ...process.env, ...options.env },
     stdio: ["ignore", log, log],
     detached: true,
