@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { hash } from "@node-rs/argon2";
 
 import { connectMariaDb, DatabaseUnreachableError } from "~/scripts/migrate.ts";
+import { configFromEnv } from "~/server/config.ts";
 import { emailBlindIndex, encryptPii } from "~/server/crypto/pii.ts";
 import type { Db } from "~/server/db.ts";
 import type { ProductStatus, Role } from "~/server/generated/prisma/enums.ts";
@@ -115,6 +116,7 @@ export type SeedResult =
     };
 
 export async function seedDemoData(db: Db, { now }: { now: Date }): Promise<SeedResult> {
+  const { pii } = configFromEnv();
   // Hashing takes ~40 ms each; done before the transaction so it stays short.
   const users = await Promise.all(
     DEMO_USERS.map(async (user) => ({ ...user, passwordHash: await hash(user.password) })),
@@ -157,12 +159,12 @@ export async function seedDemoData(db: Db, { now }: { now: Date }): Promise<Seed
       // Upsert by blind index: an account registered with a demo address before seeding is kept as it is.
       for (const user of users) {
         await tx.user.upsert({
-          where: { emailIndex: emailBlindIndex(user.email) },
+          where: { emailIndex: emailBlindIndex(user.email, pii) },
           create: {
-            emailIndex: emailBlindIndex(user.email),
-            emailEnc: encryptPii(user.email),
-            nameEnc: encryptPii(user.name),
-            phoneEnc: encryptPii(DEMO_PHONE),
+            emailIndex: emailBlindIndex(user.email, pii),
+            emailEnc: encryptPii(user.email, pii),
+            nameEnc: encryptPii(user.name, pii),
+            phoneEnc: encryptPii(DEMO_PHONE, pii),
             passwordHash: user.passwordHash,
             role: user.role,
             emailVerifiedAt: now,

@@ -7,10 +7,9 @@
  */
 import "~/server/load-env.ts";
 
-import { parsePiiKeyring } from "~/server/crypto/pii.ts";
+import { configFromEnv } from "~/server/config.ts";
 import { db } from "~/server/db.ts";
 import { countStalePii, rotatePiiKeys } from "~/server/domain/accounts/rotate-pii-keys.ts";
-import { env } from "~/server/env.js";
 
 const batchArgument = process.argv.find((argument) => argument.startsWith("--batch-size="));
 const batchSize = batchArgument ? Number(batchArgument.split("=")[1]) : 200;
@@ -19,7 +18,7 @@ if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
   process.exit(1);
 }
 
-const keyring = parsePiiKeyring(env.PII_KEYS, env.PII_ACTIVE_KEY_ID, env.PII_BLIND_INDEX_KEY);
+const keyring = configFromEnv().pii;
 console.log(`Re-encrypting personal data to key "${keyring.activeKeyId}" (keys available: ${[...keyring.keys.keys()].join(", ")})`);
 
 try {

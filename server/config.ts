@@ -1,3 +1,4 @@
+import { parsePiiKeyring, type PiiKeyring } from "~/server/crypto/pii.ts";
 import { env, workflowMode } from "~/server/env.js";
 
 const HOUR_MS = 3_600_000;
@@ -28,6 +29,8 @@ export type AppConfig = {
   /** The server's in-memory cache of public pages (server/http/public-page-cache.ts); ttlMs 0 turns it off. */
   publicPageCache: { ttlMs: number; staleMs: number; exposeRenderCount: boolean };
   workflowMode: ReturnType<typeof workflowMode>;
+  /** Keys for personal data at rest (server/crypto/pii.ts): AES keys by id, the active one, the blind-index key. */
+  pii: PiiKeyring;
 };
 
 export function configFromEnv(): AppConfig {
@@ -52,5 +55,6 @@ export function configFromEnv(): AppConfig {
     dueWork: { intervalMs: env.DUE_WORK_INTERVAL_MS, runner: env.DUE_WORK_RUNNER },
     publicPageCache: { ttlMs: env.PUBLIC_PAGE_CACHE_MS, staleMs: env.PUBLIC_PAGE_CACHE_STALE_MS, exposeRenderCount: env.PUBLIC_PAGE_CACHE_STATS },
     workflowMode: workflowMode(),
+    pii: parsePiiKeyring(env.PII_KEYS, env.PII_ACTIVE_KEY_ID, env.PII_BLIND_INDEX_KEY),
   };
 }

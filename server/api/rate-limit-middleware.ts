@@ -9,7 +9,7 @@ import { enforceRateLimit, rateLimitsOf, type RateLimitName } from "~/server/rat
  *
  *   publicProcedure.input(signUpInput)
  *     .use(rateLimit("signUpIp", ({ ctx }) => ctx.ip))
- *     .use(rateLimit("signUpEmail", ({ input }) => emailBlindIndex(input.email)))
+ *     .use(rateLimit("signUpEmail", ({ ctx, input }) => emailBlindIndex(input.email, ctx.deps.config.pii)))
  */
 export function rateLimit<TInput = unknown>(name: RateLimitName, identify: (options: { ctx: Context; input: TInput }) => string | null) {
   return createMiddleware(async ({ ctx, input, next }) => {

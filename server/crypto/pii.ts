@@ -1,6 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
 
-import { env } from "~/server/env.js";
 import { normalizeEmail } from "~/server/crypto/normalize-email.ts";
 
 /**
@@ -25,15 +24,9 @@ export function parsePiiKeyring(keysSpec: string, activeKeyId: string, blindInde
   return { activeKeyId, keys, blindIndexKey };
 }
 
-let defaultKeyring: PiiKeyring | undefined;
-function keyringFromEnv() {
-  defaultKeyring ??= parsePiiKeyring(env.PII_KEYS, env.PII_ACTIVE_KEY_ID, env.PII_BLIND_INDEX_KEY);
-  return defaultKeyring;
-}
-
 const FORMAT_VERSION = "v1";
 
-export function encryptPii(plaintext: string, keyring: PiiKeyring = keyringFromEnv()): string {
+export function encryptPii(plaintext: string, keyring: PiiKeyring): string {
   const key = keyring.keys.get(keyring.activeKeyId)!;
   const iv = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", key, iv);
@@ -44,7 +37,7 @@ export function encryptPii(plaintext: string, keyring: PiiKeyring = keyringFromE
   return [FORMAT_VERSION, keyring.activeKeyId, iv.toString("base64url"), tag.toString("base64url"), ciphertext.toString("base64url")].join(".");
 }
 
-export function decryptPii(stored: string, keyring: PiiKeyring = keyringFromEnv()): string {
+export function decryptPii(stored: string, keyring: PiiKeyring): string {
   const [version, keyId, ivPart, tagPart, ciphertextPart] = stored.split(".");
   if (version !== FORMAT_VERSION || !keyId || !ivPart || !tagPart || ciphertextPart === undefined) {
     throw new Error("Malformed encrypted value");
@@ -57,11 +50,11 @@ export function decryptPii(stored: string, keyring: PiiKeyring = keyringFromEnv(
   return Buffer.concat([decipher.update(Buffer.from(ciphertextPart, "base64url")), decipher.final()]).toString("utf8");
 }
 
-export function encryptOptionalPii(plaintext: string | null | undefined, keyring?: PiiKeyring) {
+export function encryptOptionalPii(plaintext: string | null | undefined, keyring: PiiKeyring) {
   return plaintext == null ? null : encryptPii(plaintext, keyring);
 }
 
-export function decryptOptionalPii(stored: string | null | undefined, keyring?: PiiKeyring) {
+export function decryptOptionalPii(stored: string | null | undefined, keyring: PiiKeyring) {
   return stored == null ? null : decryptPii(stored, keyring);
 }
 
@@ -73,6 +66,6 @@ export function piiKeyIdOf(stored: string) {
 export { normalizeEmail };
 
 /** Keyed HMAC of the normalised email: an equality lookup that reveals nothing without the key. */
-export function emailBlindIndex(email: string, keyring: PiiKeyring = keyringFromEnv()) {
+export function emailBlindIndex(email: string, keyring: PiiKeyring) {
   return createHmac("sha256", keyring.blindIndexKey).update(normalizeEmail(email)).digest("hex");
 }

@@ -1,9 +1,13 @@
 import { randomUUID } from "node:crypto";
 
+import { configFromEnv } from "~/server/config.ts";
 import type { Db } from "~/server/db.ts";
 import { emailBlindIndex, encryptPii } from "~/server/crypto/pii.ts";
 import { hashPassword } from "~/server/crypto/password.ts";
 import type { Prisma } from "~/server/generated/prisma/client.ts";
+
+/** The keys rows are encrypted with: the same environment the app under test reads. */
+const piiKeyring = configFromEnv().pii;
 
 /** Unique rows per call, so tests never collide with each other or with seed data. */
 export function uniqueSuffix() {
@@ -38,9 +42,9 @@ export async function createUser(db: Db, overrides: { role?: "USER" | "ADMIN"; e
   const email = overrides.email ?? `user-${uniqueSuffix()}@test.flashmart.local`;
   const user = await db.user.create({
     data: {
-      emailIndex: emailBlindIndex(email),
-      emailEnc: encryptPii(email),
-      nameEnc: encryptPii(overrides.name ?? "테스트 사용자"),
+      emailIndex: emailBlindIndex(email, piiKeyring),
+      emailEnc: encryptPii(email, piiKeyring),
+      nameEnc: encryptPii(overrides.name ?? "테스트 사용자", piiKeyring),
       passwordHash: overrides.password ? await hashPassword(overrides.password) : "$argon2id$v=19$m=19456,t=2,p=1$placeholder$placeholder",
       role: overrides.role ?? "USER",
       emailVerifiedAt: overrides.verified === false ? null : new Date(),
@@ -57,9 +61,9 @@ export async function createUsers(db: Db, count: number) {
     const email = `buyer-${batch}-${index}@test.flashmart.local`;
     return {
       id: `u${batch}${index.toString(36).padStart(6, "0")}`,
-      emailIndex: emailBlindIndex(email),
-      emailEnc: encryptPii(email),
-      nameEnc: encryptPii(`구매자 ${index}`),
+      emailIndex: emailBlindIndex(email, piiKeyring),
+      emailEnc: encryptPii(email, piiKeyring),
+      nameEnc: encryptPii(`구매자 ${index}`, piiKeyring),
       passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$placeholder$placeholder",
       emailVerifiedAt: new Date(),
     };
@@ -79,11 +83,11 @@ export async function createAddress(db: Db, userId: string, overrides: { isDefau
     data: {
       userId,
       label: overrides.label ?? "집",
-      recipientEnc: encryptPii(overrides.recipient ?? "홍길동"),
-      phoneEnc: encryptPii("010-1234-5678"),
-      postalCodeEnc: encryptPii("06236"),
-      address1Enc: encryptPii("서울특별시 강남구 테헤란로 123"),
-      address2Enc: encryptPii("4층"),
+      recipientEnc: encryptPii(overrides.recipient ?? "홍길동", piiKeyring),
+      phoneEnc: encryptPii("010-1234-5678", piiKeyring),
+      postalCodeEnc: encryptPii("06236", piiKeyring),
+      address1Enc: encryptPii("서울특별시 강남구 테헤란로 123", piiKeyring),
+      address2Enc: encryptPii("4층", piiKeyring),
       isDefault: overrides.isDefault ?? true,
     },
     select: { id: true, userId: true, isDefault: true },
@@ -96,10 +100,10 @@ export async function createDefaultAddresses(db: Db, userIds: string[]) {
     data: userIds.map((userId) => ({
       userId,
       label: "집",
-      recipientEnc: encryptPii("구매자"),
-      phoneEnc: encryptPii("010-0000-0000"),
-      postalCodeEnc: encryptPii("06236"),
-      address1Enc: encryptPii("서울특별시 강남구 테헤란로 1"),
+      recipientEnc: encryptPii("구매자", piiKeyring),
+      phoneEnc: encryptPii("010-0000-0000", piiKeyring),
+      postalCodeEnc: encryptPii("06236", piiKeyring),
+      address1Enc: encryptPii("서울특별시 강남구 테헤란로 1", piiKeyring),
       isDefault: true,
     })),
   });

@@ -2,11 +2,14 @@ import { verify } from "@node-rs/argon2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { DEMO_PRODUCTS, DEMO_USERS, demoSaleOpensAt, seedDemoData, type SeedResult } from "~/prisma/seed.ts";
+import { configFromEnv } from "~/server/config.ts";
 import { decryptPii, emailBlindIndex } from "~/server/crypto/pii.ts";
 import { createPrismaClient, type Db } from "~/server/db.ts";
 import { createScratchDatabase } from "~/server/testing/db-url.ts";
 
 // Whole-table counts need a database no other test file writes to, so this file seeds its own.
+const { pii } = configFromEnv();
+
 describe("seedDemoData", () => {
   const now = new Date("2026-11-24T09:30:27.500Z");
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
@@ -73,15 +76,15 @@ describe("seedDemoData", () => {
 
     expect(rows).toHaveLength(DEMO_USERS.length);
     for (const demo of DEMO_USERS) {
-      const row = rows.find((candidate) => candidate.emailIndex === emailBlindIndex(demo.email));
+      const row = rows.find((candidate) => candidate.emailIndex === emailBlindIndex(demo.email, pii));
       expect(row, demo.email).toBeDefined();
       const stored = JSON.stringify(row);
       for (const plaintext of [demo.email, "flashmart.local", demo.name, "010-1234-5678", demo.password]) {
         expect(stored).not.toContain(plaintext);
       }
-      expect(decryptPii(row!.emailEnc)).toBe(demo.email);
-      expect(decryptPii(row!.nameEnc)).toBe(demo.name);
-      expect(decryptPii(row!.phoneEnc)).toBe("010-1234-5678");
+      expect(decryptPii(row!.emailEnc, pii)).toBe(demo.email);
+      expect(decryptPii(row!.nameEnc, pii)).toBe(demo.name);
+      expect(decryptPii(row!.phoneEnc, pii)).toBe("010-1234-5678");
       expect(row!.role).toBe(demo.role);
       expect(row!.passwordHash).toMatch(/^\$argon2id\$/);
       expect(await verify(row!.passwordHash, demo.password)).toBe(true);

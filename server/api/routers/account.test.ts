@@ -7,6 +7,7 @@ import type { AppRouter } from "~/server/api/root.ts";
 import { createApp } from "~/server/app.ts";
 import { redis } from "~/server/redis.ts";
 import { fixedClock } from "~/server/clock.ts";
+import { configFromEnv } from "~/server/config.ts";
 import { emailBlindIndex } from "~/server/crypto/pii.ts";
 import { db } from "~/server/db.ts";
 import { VERIFICATION_TTL_MS } from "~/server/domain/accounts/email-verification.ts";
@@ -19,6 +20,8 @@ import { createTestClient, sessionCookieFor, startTestServer, TEST_CLIENT_IP_HEA
 
 type Inputs = inferRouterInputs<AppRouter>;
 type SignUpForm = Inputs["account"]["signUp"];
+
+const { pii } = configFromEnv();
 
 function uniqueEmail(tag = "acct") {
   return `${tag}-${uniqueSuffix()}@test.flashmart.local`;
@@ -71,7 +74,7 @@ describe("account router over HTTP", () => {
     await signUp(form);
     const mail = await latestVerificationMail(db, form.email);
     await anonymous().account.verifyEmail.mutate({ email: form.email, code: mail.code });
-    const user = await db.user.findUniqueOrThrow({ where: { emailIndex: emailBlindIndex(form.email) }, select: { id: true, role: true, sessionVersion: true } });
+    const user = await db.user.findUniqueOrThrow({ where: { emailIndex: emailBlindIndex(form.email, pii) }, select: { id: true, role: true, sessionVersion: true } });
     return { ...user, form };
   }
 
@@ -81,7 +84,7 @@ describe("account router over HTTP", () => {
   });
 
   afterAll(async () => {
-    await db.user.deleteMany({ where: { emailIndex: { in: createdEmails.map((email) => emailBlindIndex(email)) } } });
+    await db.user.deleteMany({ where: { emailIndex: { in: createdEmails.map((email) => emailBlindIndex(email, pii)) } } });
     await db.emailMessage.deleteMany({ where: { toAddress: { in: createdEmails } } });
     await server.close();
     await clockedServer.close();
@@ -95,7 +98,7 @@ describe("account router over HTTP", () => {
       const mail = await latestVerificationMail(db, form.email);
       expect(result).toEqual({ email: form.email, isEmailSent: true });
       expect(JSON.stringify(result)).not.toContain(mail.code);
-      const user = await db.user.findUniqueOrThrow({ where: { emailIndex: emailBlindIndex(form.email) }, select: { id: true, emailVerifiedAt: true, passwordHash: true } });
+      const user = await db.user.findUniqueOrThrow({ where: { emailIndex: emailBlindIndex(form.email, pii) }, select: { id: true, emailVerifiedAt: true, passwordHash: true } });
       expect(user.emailVerifiedAt).toBeNull();
       expect(user.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
 
@@ -143,7 +146,7 @@ describe("account router over HTTP", () => {
       const guesses = Array.from({ length: 9 }, (_, index) => String((Number(code) + 1 + index) % 1_000_000).padStart(6, "0"));
       // Each guess from its own address so only the per-code counter (not the rate limit) decides.
       await Promise.all(guesses.map((guess) => anonymous().account.verifyEmail.mutate({ email: form.email, code: guess }).catch(() => null)));
-      const user = await db.user.findUniqueOrThrow({ where: { emailIndex: emailBlindIndex(form.email) }, select: { id: true } });
+      const user = await db.user.findUniqueOrThrow({ where: { emailIndex: emailBlindIndex(form.email, pii) }, select: { id: true } });
       const [row] = await db.emailVerification.findMany({ where: { userId: user.id } });
       expect(row?.attempts).toBe(5);
     });
@@ -217,7 +220,7 @@ describe("account router over HTTP", () => {
 
       clock.advance(VERIFICATION_TTL_MS + 1);
       await expect(anonymousOnClock().account.signUp.mutate(signUpForm({ email: form.email, name: "새 주인" }))).resolves.toMatchObject({ isEmailSent: true });
-      expect(await db.user.count({ where: { emailIndex: emailBlindIndex(form.email) } })).toBe(1);
+      expect(await db.user.count({ where: { emailIndex: emailBlindIndex(form.email, pii) } })).toBe(1);
     });
 
     it("lets exactly one of many simultaneous sign-ups for one email succeed", async () => {
@@ -229,7 +232,7 @@ describe("account router over HTTP", () => {
       for (const result of results) {
         if (result.status === "rejected") expect((result.reason as TRPCClientError<AppRouter>).data?.code).toBe("CONFLICT");
       }
-      expect(await db.user.count({ where: { emailIndex: emailBlindIndex(email) } })).toBe(1);
+      expect(await db.user.count({ where: { emailIndex: emailBlindIndex(email, pii) } })).toBe(1);
     });
 
     it.each([
@@ -256,7 +259,7 @@ describe("account router over HTTP", () => {
         anonymous().account.signUp.mutate({ email: "not-an-email", password: "x", name: " ", phone: "12", address: { label: "", recipient: "", phone: "", postalCode: "1", address1: "" } }),
       );
       expect(Object.keys(error.data?.zodError?.fieldErrors ?? {})).toEqual(expect.arrayContaining(["email", "password", "name", "phone", "address"]));
-      expect(await db.user.count({ where: { emailIndex: emailBlindIndex(email) } })).toBe(0);
+      expect(await db.user.count({ where: { emailIndex: emailBlindIndex(email, pii) } })).toBe(0);
     });
 
     it("keeps Unicode names and a Korean first address intact", async () => {

@@ -1,5 +1,5 @@
 import { rateLimit } from "~/server/api/rate-limit-middleware.ts";
-import { createTRPCRouter, protectedProcedure, publicProcedure } from "~/server/api/trpc.ts";
+import { createTRPCRouter, protectedProcedure, publicProcedure, type Context } from "~/server/api/trpc.ts";
 import { emailBlindIndex } from "~/server/crypto/pii.ts";
 import { changePassword, changePasswordInput } from "~/server/domain/accounts/change-password.ts";
 import { createAddress, createAddressInput } from "~/server/domain/accounts/create-address.ts";
@@ -18,7 +18,7 @@ import { verifyEmail, verifyEmailInput, type VerifyEmailInput } from "~/server/d
 import { expiredSessionCookie, mintSessionCookie, newSessionClaims } from "~/server/session.ts";
 
 const byIp = ({ ctx }: { ctx: { ip: string } }) => ctx.ip;
-const byEmail = ({ input }: { input: { email: string } }) => emailBlindIndex(input.email);
+const byEmail = ({ ctx, input }: { ctx: Context; input: { email: string } }) => emailBlindIndex(input.email, ctx.deps.config.pii);
 
 /** The signed-in user's own addresses. Ownership always comes from the session; another user's id is NOT_FOUND. */
 const addressRouter = createTRPCRouter({

@@ -15,13 +15,13 @@ export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
  * every session issued before (a thief's included) ends. Returns the new version: the caller re-issues its own
  * session with it, which is how only the OTHER sessions die.
  */
-export async function changePassword(deps: DepsOf<"db" | "redis" | "clock">, input: ChangePasswordInput & { userId: string }) {
+export async function changePassword(deps: DepsOf<"db" | "redis" | "clock" | "config">, input: ChangePasswordInput & { userId: string }) {
   const user = await deps.db.user.findUnique({ where: { id: input.userId }, select: { passwordHash: true, emailEnc: true, role: true } });
   if (!user) throw new DomainError("NOT_FOUND", "회원 정보를 찾을 수 없습니다.");
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
     throw new DomainError("INVALID_INPUT", "현재 비밀번호가 올바르지 않습니다.", { details: { field: "currentPassword" } });
   }
-  if (isPasswordEqualToEmail(input.newPassword, decryptPii(user.emailEnc))) {
+  if (isPasswordEqualToEmail(input.newPassword, decryptPii(user.emailEnc, deps.config.pii))) {
     throw new DomainError("INVALID_INPUT", PASSWORD_EQUALS_EMAIL_MESSAGE, { details: { field: "newPassword" } });
   }
 

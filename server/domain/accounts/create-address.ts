@@ -10,7 +10,7 @@ export const createAddressInput = addressFields.extend({ isDefault: z.boolean().
 export type CreateAddressInput = z.input<typeof createAddressInput>;
 
 /** Adds an address; the first one, or one marked default, becomes the only default. */
-export async function createAddress(deps: DepsOf<"db">, input: z.output<typeof createAddressInput> & { userId: string }) {
+export async function createAddress(deps: DepsOf<"db" | "config">, input: z.output<typeof createAddressInput> & { userId: string }) {
   const { userId, isDefault, ...fields } = input;
   const row = await deps.db.$transaction(async (tx) => {
     await lockUserAddresses(tx, userId);
@@ -19,7 +19,7 @@ export async function createAddress(deps: DepsOf<"db">, input: z.output<typeof c
 
     const becomesDefault = isDefault || count === 0;
     if (becomesDefault) await tx.address.updateMany({ where: { userId, isDefault: true }, data: { isDefault: false } });
-    return tx.address.create({ data: { ...encryptAddressFields(fields), userId, isDefault: becomesDefault }, select: addressSelect });
+    return tx.address.create({ data: { ...encryptAddressFields(fields, deps.config.pii), userId, isDefault: becomesDefault }, select: addressSelect });
   });
-  return toAddressDto(row);
+  return toAddressDto(row, deps.config.pii);
 }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { createApp } from "~/server/app.ts";
 import { env } from "~/server/env.js";
+import { configFromEnv } from "~/server/config.ts";
 import { decryptPii, emailBlindIndex, encryptPii } from "~/server/crypto/pii.ts";
 import { db } from "~/server/db.ts";
 import { authenticatePassword } from "~/server/domain/auth/authenticate-password.ts";
@@ -16,6 +17,7 @@ import { latestVerificationMail } from "~/server/testing/accounts.ts";
 import { uniqueSuffix } from "~/server/testing/factories.ts";
 import { createTestClient, sessionCookieFor, startTestServer, TEST_CLIENT_IP_HEADER, uniqueTestIp } from "~/server/testing/http.ts";
 
+const { pii } = configFromEnv();
 const suffix = uniqueSuffix();
 const person = {
   email: `pii-${suffix}@test.flashmart.local`,
@@ -41,7 +43,7 @@ describe("personal data at rest", () => {
     for (const method of ["log", "info", "warn", "error", "debug"] as const) vi.spyOn(console, method).mockImplementation((...args) => void logged.push(args.map(String).join(" ")));
 
     await signUp(createApp({ db, clock: systemClock }), person);
-    userId = (await db.user.findUniqueOrThrow({ where: { emailIndex: emailBlindIndex(person.email) }, select: { id: true } })).id;
+    userId = (await db.user.findUniqueOrThrow({ where: { emailIndex: emailBlindIndex(person.email, pii) }, select: { id: true } })).id;
   });
 
   afterAll(async () => {
@@ -68,24 +70,24 @@ describe("personal data at rest", () => {
     for (const column of ["emailEnc", "nameEnc", "phoneEnc"]) expect(user[column]).toMatch(envelope);
     for (const column of ["recipientEnc", "phoneEnc", "postalCodeEnc", "address1Enc", "address2Enc"]) expect(addresses[0]![column]).toMatch(envelope);
     // The blind index is a keyed HMAC, not a plain hash anyone could recompute from the address.
-    expect(user.emailIndex).toBe(emailBlindIndex(person.email));
-    expect(decryptPii(user.nameEnc as string)).toBe(person.name);
+    expect(user.emailIndex).toBe(emailBlindIndex(person.email, pii));
+    expect(decryptPii(user.nameEnc as string, pii)).toBe(person.name);
   });
 
   it("uses a fresh IV for every value: equal plaintexts never give equal ciphertexts", () => {
-    const values = new Set(Array.from({ length: 50 }, () => encryptPii(person.name)));
+    const values = new Set(Array.from({ length: 50 }, () => encryptPii(person.name, pii)));
     expect(values.size).toBe(50);
     const ivs = new Set([...values].map((value) => value.split(".")[2]));
     expect(ivs.size).toBe(50);
   });
 
   it("refuses a tampered value (authenticated encryption) and a value moved to another key id", () => {
-    const stored = encryptPii(person.name);
+    const stored = encryptPii(person.name, pii);
     const parts = stored.split(".");
     const ciphertext = Buffer.from(parts[4]!, "base64url");
     ciphertext[0] = ciphertext[0]! ^ 1;
-    expect(() => decryptPii([...parts.slice(0, 4), ciphertext.toString("base64url")].join("."))).toThrow();
-    expect(() => decryptPii(["v1", "other-key", ...parts.slice(2)].join("."))).toThrow();
+    expect(() => decryptPii([...parts.slice(0, 4), ciphertext.toString("base64url")].join("."), pii)).toThrow();
+    expect(() => decryptPii(["v1", "other-key", ...parts.slice(2)].join("."), pii)).toThrow();
   });
 
   it("never writes decrypted personal data to the logs, on success or failure", async () => {
@@ -107,7 +109,7 @@ describe("personal data at rest", () => {
       await signUp(createApp({ db, clock: systemClock, sendEmail: () => Promise.reject(new Error("provider down")) }), { ...person, email: `pii2-${suffix}@test.flashmart.local` });
     } finally {
       await server.close();
-      await db.user.deleteMany({ where: { emailIndex: emailBlindIndex(`pii2-${suffix}@test.flashmart.local`) } });
+      await db.user.deleteMany({ where: { emailIndex: emailBlindIndex(`pii2-${suffix}@test.flashmart.local`, pii) } });
     }
 
     const output = logged.join("\n");

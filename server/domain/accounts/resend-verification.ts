@@ -20,7 +20,7 @@ export type ResendVerificationInput = z.infer<typeof resendVerificationInput>;
 export async function resendVerification(deps: VerificationMailDeps, input: ResendVerificationInput) {
   const now = deps.clock.now();
   const user = await deps.db.user.findUnique({
-    where: { emailIndex: emailBlindIndex(input.email) },
+    where: { emailIndex: emailBlindIndex(input.email, deps.config.pii) },
     select: { id: true, nameEnc: true, emailVerifiedAt: true },
   });
   if (!user || user.emailVerifiedAt) return { cooldownS: RESEND_COOLDOWN_S };
@@ -46,7 +46,7 @@ export async function resendVerification(deps: VerificationMailDeps, input: Rese
 
   const isEmailSent = await sendVerificationMail(deps, {
     to: input.email,
-    name: decryptPii(user.nameEnc),
+    name: decryptPii(user.nameEnc, deps.config.pii),
     code: issued.code,
     linkToken: issued.linkToken,
     userId: user.id,

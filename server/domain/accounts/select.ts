@@ -1,4 +1,4 @@
-import { decryptOptionalPii, decryptPii, encryptOptionalPii, encryptPii } from "~/server/crypto/pii.ts";
+import { decryptOptionalPii, decryptPii, encryptOptionalPii, encryptPii, type PiiKeyring } from "~/server/crypto/pii.ts";
 import type { AddressFields } from "~/server/domain/accounts/account-fields.ts";
 
 /** Columns a profile DTO is built from; decrypted only here, never logged. */
@@ -14,12 +14,12 @@ export const profileSelect = {
 
 type ProfileRow = { id: string; emailEnc: string; nameEnc: string; phoneEnc: string | null; role: "USER" | "ADMIN"; emailVerifiedAt: Date | null; createdAt: Date };
 
-export function toProfileDto(row: ProfileRow) {
+export function toProfileDto(row: ProfileRow, keyring: PiiKeyring) {
   return {
     id: row.id,
-    email: decryptPii(row.emailEnc),
-    name: decryptPii(row.nameEnc),
-    phone: decryptOptionalPii(row.phoneEnc),
+    email: decryptPii(row.emailEnc, keyring),
+    name: decryptPii(row.nameEnc, keyring),
+    phone: decryptOptionalPii(row.phoneEnc, keyring),
     role: row.role,
     isEmailVerified: row.emailVerifiedAt !== null,
     createdAt: row.createdAt,
@@ -51,29 +51,29 @@ type AddressRow = {
   createdAt: Date;
 };
 
-export function toAddressDto(row: AddressRow) {
+export function toAddressDto(row: AddressRow, keyring: PiiKeyring) {
   return {
     id: row.id,
     label: row.label,
-    recipient: decryptPii(row.recipientEnc),
-    phone: decryptPii(row.phoneEnc),
-    postalCode: decryptPii(row.postalCodeEnc),
-    address1: decryptPii(row.address1Enc),
-    address2: decryptOptionalPii(row.address2Enc),
+    recipient: decryptPii(row.recipientEnc, keyring),
+    phone: decryptPii(row.phoneEnc, keyring),
+    postalCode: decryptPii(row.postalCodeEnc, keyring),
+    address1: decryptPii(row.address1Enc, keyring),
+    address2: decryptOptionalPii(row.address2Enc, keyring),
     isDefault: row.isDefault,
   };
 }
 export type AddressDto = ReturnType<typeof toAddressDto>;
 
 /** The stored form of an address: every personal field encrypted, each with its own random IV. */
-export function encryptAddressFields(fields: AddressFields) {
+export function encryptAddressFields(fields: AddressFields, keyring: PiiKeyring) {
   return {
     label: fields.label,
-    recipientEnc: encryptPii(fields.recipient),
-    phoneEnc: encryptPii(fields.phone),
-    postalCodeEnc: encryptPii(fields.postalCode),
-    address1Enc: encryptPii(fields.address1),
-    address2Enc: encryptOptionalPii(fields.address2),
+    recipientEnc: encryptPii(fields.recipient, keyring),
+    phoneEnc: encryptPii(fields.phone, keyring),
+    postalCodeEnc: encryptPii(fields.postalCode, keyring),
+    address1Enc: encryptPii(fields.address1, keyring),
+    address2Enc: encryptOptionalPii(fields.address2, keyring),
   };
 }
 

@@ -23,7 +23,7 @@ function isUniqueViolation(error: unknown) {
  * again (the abandoned account is replaced), so nobody can squat an address they cannot read.
  */
 export async function signUp(deps: VerificationMailDeps, input: SignUpInput) {
-  const emailIndex = emailBlindIndex(input.email);
+  const emailIndex = emailBlindIndex(input.email, deps.config.pii);
   // ~40 ms of argon2 outside the transaction, so no row lock is held while hashing.
   const passwordHash = await hashPassword(input.password);
   const now = deps.clock.now();
@@ -47,11 +47,11 @@ export async function signUp(deps: VerificationMailDeps, input: SignUpInput) {
       const user = await tx.user.create({
         data: {
           emailIndex,
-          emailEnc: encryptPii(input.email),
-          nameEnc: encryptPii(input.name),
-          phoneEnc: encryptPii(input.phone),
+          emailEnc: encryptPii(input.email, deps.config.pii),
+          nameEnc: encryptPii(input.name, deps.config.pii),
+          phoneEnc: encryptPii(input.phone, deps.config.pii),
           passwordHash,
-          addresses: input.address ? { create: { ...encryptAddressFields(input.address), isDefault: true } } : undefined,
+          addresses: input.address ? { create: { ...encryptAddressFields(input.address, deps.config.pii), isDefault: true } } : undefined,
         },
         select: { id: true },
       });

@@ -10,12 +10,12 @@ export const updateProfileInput = z.object({ data: profileFields });
 export type UpdateProfileInput = z.infer<typeof updateProfileInput>;
 
 /** Name and phone only; the email is the login identity and changes through a verified flow, not here. */
-export async function updateProfile(deps: DepsOf<"db">, input: UpdateProfileInput & { userId: string }) {
+export async function updateProfile(deps: DepsOf<"db" | "config">, input: UpdateProfileInput & { userId: string }) {
   const updated = await deps.db.user.updateMany({
     where: { id: input.userId },
-    data: { nameEnc: encryptPii(input.data.name), phoneEnc: encryptPii(input.data.phone) },
+    data: { nameEnc: encryptPii(input.data.name, deps.config.pii), phoneEnc: encryptPii(input.data.phone, deps.config.pii) },
   });
   if (updated.count === 0) throw new DomainError("NOT_FOUND", "회원 정보를 찾을 수 없습니다.");
   const row = await deps.db.user.findUniqueOrThrow({ where: { id: input.userId }, select: profileSelect });
-  return toProfileDto(row);
+  return toProfileDto(row, deps.config.pii);
 }

@@ -53,7 +53,7 @@ async function markVerified(deps: Deps, verification: { id: number; userId: stri
  */
 export async function verifyEmail(deps: DepsOf<"db" | "clock" | "config">, input: VerifyEmailInput) {
   const now = deps.clock.now();
-  const user = await deps.db.user.findUnique({ where: { emailIndex: emailBlindIndex(input.email) }, select: { id: true, emailVerifiedAt: true } });
+  const user = await deps.db.user.findUnique({ where: { emailIndex: emailBlindIndex(input.email, deps.config.pii) }, select: { id: true, emailVerifiedAt: true } });
   if (!user || user.emailVerifiedAt) throw verificationFailed("WRONG_CODE");
 
   const verification = await deps.db.emailVerification.findFirst({

@@ -15,7 +15,7 @@ export async function authenticatePassword(
   deps: DepsOf<"db" | "redis" | "config">,
   input: CredentialsInput & { ip: string },
 ): Promise<AuthenticatePasswordResult> {
-  const accountId = emailBlindIndex(input.email);
+  const accountId = emailBlindIndex(input.email, deps.config.pii);
   const limits = rateLimitsOf(deps.config);
 
   const byIp = await consumeRateLimit(deps.redis, limits.loginIp, input.ip);

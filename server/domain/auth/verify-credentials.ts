@@ -19,9 +19,9 @@ export type VerifyCredentialsResult =
  * Email + password check. Unknown email and wrong password take the same time (a dummy argon2 verify) and give the
  * same answer; "unverified" is only revealed to someone who knows the password.
  */
-export async function verifyCredentials(deps: DepsOf<"db">, input: CredentialsInput): Promise<VerifyCredentialsResult> {
+export async function verifyCredentials(deps: DepsOf<"db" | "config">, input: CredentialsInput): Promise<VerifyCredentialsResult> {
   const user = await deps.db.user.findUnique({
-    where: { emailIndex: emailBlindIndex(input.email) },
+    where: { emailIndex: emailBlindIndex(input.email, deps.config.pii) },
     select: { id: true, role: true, passwordHash: true, emailVerifiedAt: true, sessionVersion: true },
   });
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { decryptPii } from "~/server/crypto/pii.ts";
+import { decryptPii, type PiiKeyring } from "~/server/crypto/pii.ts";
 import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { CANCELLABLE_STATUSES } from "~/server/domain/orders/cancel-order.ts";
@@ -31,14 +31,14 @@ function timeline(order: OrderRow, refundedAt: Date | null) {
   return steps.filter((entry): entry is { step: TimelineStep; at: Date } => entry.at !== null).sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
-function shippingAddress(order: OrderRow) {
+function shippingAddress(order: OrderRow, keyring: PiiKeyring) {
   if (!order.recipientEnc || !order.phoneEnc || !order.postalCodeEnc || !order.address1Enc) return null;
   return {
-    recipient: decryptPii(order.recipientEnc),
-    phone: decryptPii(order.phoneEnc),
-    postalCode: decryptPii(order.postalCodeEnc),
-    address1: decryptPii(order.address1Enc),
-    address2: order.address2Enc ? decryptPii(order.address2Enc) : null,
+    recipient: decryptPii(order.recipientEnc, keyring),
+    phone: decryptPii(order.phoneEnc, keyring),
+    postalCode: decryptPii(order.postalCodeEnc, keyring),
+    address1: decryptPii(order.address1Enc, keyring),
+    address2: order.address2Enc ? decryptPii(order.address2Enc, keyring) : null,
   };
 }
 
@@ -47,7 +47,7 @@ function shippingAddress(order: OrderRow) {
  * NOT_FOUND, exactly like a missing one. The allowed actions are computed here with the server clock, so the page
  * shows a button only when the matching operation would accept it.
  */
-export async function getOrder(deps: DepsOf<"db" | "clock">, input: GetOrderInput & { userId: string }) {
+export async function getOrder(deps: DepsOf<"db" | "clock" | "config">, input: GetOrderInput & { userId: string }) {
   const order = await deps.db.order.findFirst({ where: { id: input.id, userId: input.userId }, select: orderDetailSelect });
   if (!order) throw new DomainError("NOT_FOUND", "주문을 찾을 수 없습니다.");
 
@@ -60,7 +60,7 @@ export async function getOrder(deps: DepsOf<"db" | "clock">, input: GetOrderInpu
   const refunded = approved?.status === "REFUNDED" ? approved : undefined;
   const isRefundDue = order.status === "CANCELLED" || order.status === "RETURNED";
   const { recipientEnc: _recipient, phoneEnc: _phone, postalCodeEnc: _postal, address1Enc: _address1, address2Enc: _address2, payments, ...rest } = order;
-  const address = shippingAddress(order);
+  const address = shippingAddress(order, deps.config.pii);
   // A sale win still to be shipped somewhere: the address the buyer picked before the drop, for the pay page to preselect.
   const preparedAddressId =
     order.status === "PENDING_PAYMENT" && order.saleId !== null && address === null ? (await getSaleReadiness(deps, { userId: input.userId, saleId: order.saleId })).addressId : null;

@@ -37,7 +37,7 @@ export async function sendOrderEmail(deps: Deps, input: { orderId: string; kind:
 
   const [first, ...others] = order.items;
   const base = {
-    name: decryptPii(order.user.nameEnc),
+    name: decryptPii(order.user.nameEnc, deps.config.pii),
     orderId: order.id,
     itemsSummary: others.length > 0 ? `${first?.productName} 외 ${others.length}건` : (first?.productName ?? ""),
     totalAmount: order.totalAmount,
@@ -62,6 +62,6 @@ export async function sendOrderEmail(deps: Deps, input: { orderId: string; kind:
     }
   })();
 
-  await deps.sendEmail({ db: deps.db }, { ...message, to: decryptPii(order.user.emailEnc) });
+  await deps.sendEmail({ db: deps.db }, { ...message, to: decryptPii(order.user.emailEnc, deps.config.pii) });
   return { sent: true };
 }

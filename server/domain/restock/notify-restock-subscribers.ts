@@ -62,7 +62,7 @@ export async function notifyRestockBatch(deps: RestockNotifyDeps, batch: Restock
   for (const subscription of subscriptions) {
     if (!(await claimDelivery(deps, subscription.id, batch.restockId))) continue;
     const email = restockAlertEmail({
-      name: decryptPii(subscription.user.nameEnc),
+      name: decryptPii(subscription.user.nameEnc, deps.config.pii),
       productName: target.productName,
       price: target.price,
       isSale: target.isSale,
@@ -70,7 +70,7 @@ export async function notifyRestockBatch(deps: RestockNotifyDeps, batch: Restock
       unsubscribeUrl: `${deps.config.appUrl}/restock/unsubscribe?token=${issueRestockUnsubscribeToken(deps.config.authSecret, subscription.id, deps.clock.now().getTime())}`,
     });
     try {
-      await deps.sendEmail(deps, { to: decryptPii(subscription.user.emailEnc), ...email });
+      await deps.sendEmail(deps, { to: decryptPii(subscription.user.emailEnc, deps.config.pii), ...email });
     } catch (error) {
       await releaseDelivery(deps, subscription.id, batch.restockId);
       throw error;

@@ -58,7 +58,7 @@ async function remindSubscribersOf(deps: Deps, sale: { id: number; salePrice: nu
     const claim = await deps.db.saleSubscription.updateMany({ where: { id: subscription.id, notifiedAt: null }, data: { notifiedAt: claimedAt } });
     if (claim.count === 0) continue;
     try {
-      await deps.sendEmail(deps, { to: decryptPii(subscription.user.emailEnc), ...email });
+      await deps.sendEmail(deps, { to: decryptPii(subscription.user.emailEnc, deps.config.pii), ...email });
       sent += 1;
     } catch (error) {
       // Logged and given back rather than thrown: one undeliverable address must not hold up everyone after it.

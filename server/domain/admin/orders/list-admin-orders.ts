@@ -26,10 +26,10 @@ export const listAdminOrdersInput = z
 export type ListAdminOrdersInput = z.input<typeof listAdminOrdersInput>;
 
 /** Every buyer's orders for the admin, newest first, filtered by status, sale, date range and buyer. */
-export async function listAdminOrders(deps: DepsOf<"db">, input: z.output<typeof listAdminOrdersInput>) {
+export async function listAdminOrders(deps: DepsOf<"db" | "config">, input: z.output<typeof listAdminOrdersInput>) {
   let userIdFromEmail: string | undefined;
   if (input.email) {
-    const user = await deps.db.user.findUnique({ where: { emailIndex: emailBlindIndex(input.email) }, select: { id: true } });
+    const user = await deps.db.user.findUnique({ where: { emailIndex: emailBlindIndex(input.email, deps.config.pii) }, select: { id: true } });
     if (!user) return { items: [], total: 0, page: input.page, pageCount: 1 };
     userIdFromEmail = user.id;
   }

@@ -42,7 +42,7 @@ export async function getAdminUser(deps: DepsOf<"db">, input: z.infer<typeof adm
  * Decrypts a member's personal data for an admin who asked for it. The audit entry is written first: if it cannot
  * be recorded, nothing is decrypted (no unrecorded views).
  */
-export async function revealUserPersonalData(deps: DepsOf<"db">, input: RevealUserPersonalDataInput & { actorId: string }) {
+export async function revealUserPersonalData(deps: DepsOf<"db" | "config">, input: RevealUserPersonalDataInput & { actorId: string }) {
   const user = await deps.db.user.findUnique({
     where: { id: input.id },
     select: {
@@ -69,17 +69,17 @@ export async function revealUserPersonalData(deps: DepsOf<"db">, input: RevealUs
 
   return {
     id: user.id,
-    email: decryptPii(user.emailEnc),
-    name: decryptPii(user.nameEnc),
-    phone: decryptOptionalPii(user.phoneEnc),
+    email: decryptPii(user.emailEnc, deps.config.pii),
+    name: decryptPii(user.nameEnc, deps.config.pii),
+    phone: decryptOptionalPii(user.phoneEnc, deps.config.pii),
     addresses: user.addresses.map((address) => ({
       id: address.id,
       label: address.label,
-      recipient: decryptPii(address.recipientEnc),
-      phone: decryptPii(address.phoneEnc),
-      postalCode: decryptPii(address.postalCodeEnc),
-      address1: decryptPii(address.address1Enc),
-      address2: decryptOptionalPii(address.address2Enc),
+      recipient: decryptPii(address.recipientEnc, deps.config.pii),
+      phone: decryptPii(address.phoneEnc, deps.config.pii),
+      postalCode: decryptPii(address.postalCodeEnc, deps.config.pii),
+      address1: decryptPii(address.address1Enc, deps.config.pii),
+      address2: decryptOptionalPii(address.address2Enc, deps.config.pii),
       isDefault: address.isDefault,
     })),
   };

@@ -15,10 +15,10 @@ export const listAdminUsersInput = z.object({
 export type ListAdminUsersInput = z.input<typeof listAdminUsersInput>;
 
 /** Members for the admin, newest first: ids, roles and dates only. Personal data is on the audited detail page. */
-export async function listAdminUsers(deps: DepsOf<"db">, input: z.output<typeof listAdminUsersInput>) {
+export async function listAdminUsers(deps: DepsOf<"db" | "config">, input: z.output<typeof listAdminUsersInput>) {
   const where: Prisma.UserWhereInput = {
     ...(input.role ? { role: input.role } : {}),
-    ...(input.email ? { emailIndex: emailBlindIndex(input.email) } : {}),
+    ...(input.email ? { emailIndex: emailBlindIndex(input.email, deps.config.pii) } : {}),
   };
   const [rows, total] = await Promise.all([
     deps.db.user.findMany({
