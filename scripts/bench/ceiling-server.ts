@@ -17,8 +17,9 @@ import { reserveUnitBaseline } from "~/scripts/bench/reserve-unit-baseline.ts";
 import { systemClock } from "~/server/clock.ts";
 import { configFromEnv } from "~/server/config.ts";
 import { createPrismaClient } from "~/server/db.ts";
-import { rateWindowKey, saleKeys, timelineKey } from "~/server/domain/sales/keys.ts";
+import { saleKeys } from "~/server/domain/sales/keys.ts";
 import { verifyPurchaseToken } from "~/server/domain/sales/purchase-token.ts";
+import { reserveUnitKeys } from "~/server/domain/sales/reserve-unit.ts";
 import { buildScriptCall } from "~/server/domain/sales/sale-script.ts";
 import { HOLD_GRACE_MS, MAX_OVERDUE_CLEANUP_PER_CALL } from "~/server/domain/sales/sale-config.ts";
 import { reserveUnitScript } from "~/server/domain/sales/scripts.ts";
@@ -41,18 +42,8 @@ async function answer(path: string, body: ReserveBody) {
   const userId = check.claims.userId;
   if (path === "/baseline") return (await reserveUnitBaseline(baselineDeps, { userId, saleId: json.saleId, idempotencyKey: json.idempotencyKey })).outcome;
 
-  const keys = saleKeys(json.saleId);
   const call = buildScriptCall(reserveUnitScript, {
-    keys: {
-      meta: keys.meta,
-      holds: keys.holds,
-      holders: keys.holders,
-      users: keys.users,
-      idempotency: keys.idempotency,
-      rateWindow: rateWindowKey(keys, now, windowMs),
-      timeline: timelineKey(keys, Math.floor(now / 60_000)),
-      admitted: keys.admitted,
-    },
+    keys: reserveUnitKeys(saleKeys(json.saleId), now, windowMs),
     args: {
       nowMs: now,
       userId,

@@ -34,6 +34,20 @@ function newOrderId() {
   return crypto.randomUUID().replaceAll("-", "");
 }
 
+/** The reservation script's keys at `nowMs`, the rate window being `windowMs` long (the bench's ceiling server makes the same call). */
+export function reserveUnitKeys(keys: SaleKeys, nowMs: number, windowMs: number) {
+  return {
+    meta: keys.meta,
+    holds: keys.holds,
+    holders: keys.holders,
+    users: keys.users,
+    idempotency: keys.idempotency,
+    rateWindow: rateWindowKey(keys, nowMs, windowMs),
+    timeline: timelineKey(keys, Math.floor(nowMs / 60_000)),
+    admitted: keys.admitted,
+  };
+}
+
 /**
  * Reserves one unit of a flash sale for a user: the whole decision (open window, pause, rate limits, per-user limit,
  * stock, hold with deadline) is one atomic Redis script, so losers never touch MySQL. A winner is acknowledged only
@@ -54,17 +68,8 @@ export async function reserveUnit(
     const nowMs = deps.clock.now().getTime();
     try {
       reply = await deps.saleEngine.run(reserveUnitScript, {
-        keys: {
-          meta: keys.meta,
-          holds: keys.holds,
-          holders: keys.holders,
-          users: keys.users,
-          idempotency: keys.idempotency,
-          // Both reserve limits count in one window (config.saleReserveRateLimit.windowMs).
-          rateWindow: rateWindowKey(keys, nowMs, reserveUser.windowMs),
-          timeline: timelineKey(keys, Math.floor(nowMs / 60_000)),
-          admitted: keys.admitted,
-        },
+        // Both reserve limits count in one window (config.saleReserveRateLimit.windowMs).
+        keys: reserveUnitKeys(keys, nowMs, reserveUser.windowMs),
         args: {
           nowMs,
           userId: input.userId,
