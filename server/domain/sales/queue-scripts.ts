@@ -71,6 +71,17 @@ return {'JOINED', tostring(redis.call('ZRANK', KEY_queue, ARG_userId))}
 `,
 });
 
+export type QueueStatusReply = {
+  state: "WAITING" | "ADMITTED" | "PASS_LAPSED" | "NOT_IN_QUEUE" | "SOLD_OUT" | "NEEDS_DRAW" | "OFF" | "MISSING";
+  rank: number;
+  threshold: number;
+  queueLength: number;
+  available: number;
+  held: number;
+  passExpiresAtMs: number;
+  admittedTotal: number;
+};
+
 /**
  * Advances admission, then reports one person's place (`userId` '' = no person; `passTtlMs` is how long an admission
  * pass lasts; `timeline` is the current minute's hash, where admissions per second are counted).
@@ -84,8 +95,20 @@ export const queueStatusScript = defineSaleScript({
   name: "queue-status",
   keys: ["meta", "holds", "queue", "queueMeta", "admitted", "timeline"],
   args: ["nowMs", "userId", "passTtlMs", "graceMs"],
-  // Read field by field by getQueueStatus: {state, rank, threshold, queueLength, available, held, passExpiresAt, admittedTotal}.
-  reply: (raw) => (raw as unknown[]).map(String),
+  // OFF and MISSING carry no figures (NaN here); getQueueStatus reads none of them for those states.
+  reply: (raw): QueueStatusReply => {
+    const reply = raw as unknown[];
+    return {
+      state: String(reply[0]) as QueueStatusReply["state"],
+      rank: Number(reply[1]),
+      threshold: Number(reply[2]),
+      queueLength: Number(reply[3]),
+      available: Number(reply[4]),
+      held: Number(reply[5]),
+      passExpiresAtMs: Number(reply[6]),
+      admittedTotal: Number(reply[7]),
+    };
+  },
   lua: `
 local meta = redis.call('HMGET', KEY_meta, 'quantity', 'sold', 'opensAt', 'waitingRoom', 'fairness', 'admissionMode', 'admissionRatePerMinute', 'overbookingPercent')
 if not meta[1] then return {'MISSING'} end

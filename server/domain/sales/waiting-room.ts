@@ -63,7 +63,7 @@ async function runQueueStatusScript(deps: Deps, saleId: number, userId: string) 
   };
   for (let attempt = 0; attempt < 2; attempt += 1) {
     const reply = await deps.saleEngine.run(queueStatusScript, call);
-    if (reply[0] !== "MISSING") return reply;
+    if (reply.state !== "MISSING") return reply;
     await rebuildSaleState(deps, saleId);
   }
   throw new DomainError("UNAVAILABLE", QUEUE_UNAVAILABLE, { retryAfterS: 2 });
@@ -116,16 +116,12 @@ export type QueueStatus = {
 export async function getQueueStatus(deps: Deps, input: { saleId: number; userId: string | null; skipRateLimit?: boolean }): Promise<QueueStatus> {
   if (input.userId && !input.skipRateLimit) await enforceRateLimit(deps.redis, deps.saleEngine.limits.queueStatus, input.userId);
   let reply = await runQueueStatusScript(deps, input.saleId, input.userId ?? "");
-  if (reply[0] === "NEEDS_DRAW") {
+  if (reply.state === "NEEDS_DRAW") {
     await drawQueue(deps, input.saleId);
     reply = await runQueueStatusScript(deps, input.saleId, input.userId ?? "");
   }
-  const [state, rankText, thresholdText, lengthText, availableText, heldText, passExpiresText, admittedText] = reply as [string, string, string, string, string, string, string, string];
+  const { state, rank, threshold, held, passExpiresAtMs } = reply;
   const nowMs = deps.clock.now().getTime();
-  const rank = Number(rankText);
-  const threshold = Number(thresholdText);
-  const held = Number(heldText);
-  const passExpiresAtMs = Number(passExpiresText);
   const peopleAhead = state === "WAITING" && rank >= 0 ? Math.max(0, rank - threshold) : null;
   const admissionPass = state === "ADMITTED" && input.userId ? issueAdmissionPass(deps, { userId: input.userId, saleId: input.saleId, expiresAtMs: passExpiresAtMs }) : null;
 
@@ -133,9 +129,9 @@ export async function getQueueStatus(deps: Deps, input: { saleId: number; userId
     state: state === "NEEDS_DRAW" ? "WAITING" : (state as QueueStatus["state"]),
     position: rank >= 0 ? rank + 1 : null,
     peopleAhead,
-    queueLength: Number(lengthText),
-    admittedTotal: Number(admittedText),
-    unitsLeft: Number(availableText) + held,
+    queueLength: reply.queueLength,
+    admittedTotal: reply.admittedTotal,
+    unitsLeft: reply.available + held,
     held,
     estimatedWaitS: peopleAhead === null ? null : await estimateWaitSeconds(deps, input.saleId, peopleAhead, nowMs),
     admissionPass,
