@@ -1,12 +1,13 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 
+import { derivedKey } from "~/server/crypto/derived-key.ts";
+
 /** Long enough for a mail read weeks later; the signed-in "취소" button works whenever it is older. */
 export const RESTOCK_UNSUBSCRIBE_TOKEN_TTL_MS = 60 * 24 * 60 * 60 * 1000;
 
 function sign(secret: string, payload: string) {
   // A key derived for this purpose only, so this signature can never be replayed as any other token of the app.
-  const key = createHmac("sha256", secret).update("flashmart restock unsubscribe v1").digest();
-  return createHmac("sha256", key).update(payload).digest("base64url");
+  return createHmac("sha256", derivedKey(secret, "flashmart restock unsubscribe v1")).update(payload).digest("base64url");
 }
 
 /** The token of a mail's one-click unsubscribe link: a subscription id and an expiry, signed; no login needed. */
