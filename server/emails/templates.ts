@@ -34,7 +34,7 @@ export function saleOpenedEmail(input: { productName: string; salePrice: number;
 
 /** "오픈 알림", sent minutesLeft before the open time: time enough to open the page and pick an address first. */
 export function saleReminderEmail(input: { productName: string; salePrice: number; saleUrl: string; opensAt: Date; minutesLeft: number }): RenderedEmail {
-  const price = `${input.salePrice.toLocaleString("ko-KR")}원`;
+  const price = won(input.salePrice);
   const opensAt = seoulDateTime.format(input.opensAt);
   const subject = `[FlashMart] ${input.productName} 선착순 판매가 ${input.minutesLeft}분 후 시작됩니다`;
   const html = emailLayout({
@@ -43,7 +43,7 @@ export function saleReminderEmail(input: { productName: string; salePrice: numbe
     bodyHtml: `<p>알림을 신청하신 <strong>${escapeHtml(input.productName)}</strong> 선착순 판매가 ${escapeHtml(opensAt)}에 시작됩니다(약 ${input.minutesLeft}분 후).</p>
 <p style="font-size:22px;font-weight:700">${escapeHtml(price)}</p>
 <p>지금 세일 페이지에서 배송지를 미리 골라 두면, 구매에 성공했을 때 결제 버튼 한 번으로 끝납니다.</p>
-<p><a href="${escapeHtml(input.saleUrl)}" style="display:inline-block;background:#e11d48;color:#ffffff;padding:12px 20px;border-radius:8px;text-decoration:none">세일 페이지 열기</a></p>
+${button(input.saleUrl, "세일 페이지 열기")}
 <p style="color:#71717a;font-size:13px">수량이 한정되어 있어 조기 품절될 수 있습니다.</p>`,
   });
   const text = `${input.productName} 선착순 판매가 ${opensAt}에 시작됩니다(약 ${input.minutesLeft}분 후).\n판매가: ${price}\n배송지를 미리 골라 두면 결제가 한 번에 끝납니다.\n세일 페이지: ${input.saleUrl}`;
