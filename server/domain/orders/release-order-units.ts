@@ -24,11 +24,13 @@ export async function releaseOrderUnits(tx: Tx, order: ReleasableOrder, options:
   }
   const items = [...order.items].sort((a, b) => a.productId - b.productId);
   for (const item of items) {
-    // The row lock taken by this update makes "was it buyable before these units?" exact under concurrent releases.
+    // The row lock taken by this update holds to commit, so the row it returns is exact: "was it buyable before these
+    // units?" and "is it still marked 품절?" need no second read under concurrent releases.
     const after = await tx.product.update({ where: { id: item.productId }, data: { stock: { increment: item.quantity } }, select: { stock: true, status: true } });
-    await tx.product.updateMany({ where: { id: item.productId, status: "SOLD_OUT", stock: { gt: 0 } }, data: { status: "AVAILABLE" } });
+    const isBackInStock = after.status === "SOLD_OUT" && after.stock > 0;
+    if (isBackInStock) await tx.product.updateMany({ where: { id: item.productId }, data: { status: "AVAILABLE" } });
     const wasBuyable = isProductBuyable({ status: after.status, stock: after.stock - item.quantity });
-    const isBuyable = after.status !== "DISCONTINUED" && after.stock > 0;
+    const isBuyable = isProductBuyable({ status: isBackInStock ? "AVAILABLE" : after.status, stock: after.stock });
     if (!wasBuyable && isBuyable) await recordProductRestock(tx, item.productId);
   }
 }
