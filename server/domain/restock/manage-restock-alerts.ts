@@ -1,7 +1,7 @@
 import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { readRestockTargetState, type RestockTargetDeps } from "~/server/domain/restock/restock-target-state.ts";
-import { targetColumns, type RestockTarget } from "~/server/domain/restock/restock-target.ts";
+import { targetColumns, targetOfRow, targetPath, type RestockTarget } from "~/server/domain/restock/restock-target.ts";
 
 /** An alert is live until its one restock mail (notifiedAt) or a cancel (canceledAt). */
 const ACTIVE = { notifiedAt: null, canceledAt: null } as const;
@@ -59,8 +59,7 @@ export async function listRestockAlerts(deps: DepsOf<"db">, input: { userId: str
   return alerts.flatMap((alert) => {
     const product = alert.product ?? alert.sale?.product;
     if (!product) return [];
-    const target: RestockTarget = alert.productId !== null ? { productId: alert.productId } : { saleId: alert.saleId! };
-    const path = target.productId !== undefined ? `/products/${target.productId}` : `/sales/${target.saleId}`;
-    return [{ id: alert.id, target, isSale: target.saleId !== undefined, productName: product.name, imageUrl: product.imageUrl, path, createdAt: alert.createdAt }];
+    const target = targetOfRow(alert);
+    return [{ id: alert.id, target, isSale: target.saleId !== undefined, productName: product.name, imageUrl: product.imageUrl, path: targetPath(target), createdAt: alert.createdAt }];
   });
 }

@@ -1,7 +1,7 @@
 import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { isProductBuyable } from "~/server/domain/restock/record-restock.ts";
-import type { RestockTarget } from "~/server/domain/restock/restock-target.ts";
+import { targetPath, type RestockTarget } from "~/server/domain/restock/restock-target.ts";
 import { salePhase } from "~/server/domain/sales/get-sale.ts";
 import { readSaleStatus } from "~/server/domain/sales/sale-state.ts";
 
@@ -27,7 +27,7 @@ export async function readRestockTargetState(deps: RestockTargetDeps, target: Re
   if (target.productId !== undefined) {
     const product = await deps.db.product.findUnique({ where: { id: target.productId }, select: { name: true, price: true, stock: true, status: true } });
     if (!product || product.status === "DISCONTINUED") throw new DomainError("NOT_FOUND", "상품을 찾을 수 없습니다.");
-    return { state: isProductBuyable(product) ? "BUYABLE" : "SOLD_OUT", isSale: false, productName: product.name, price: product.price, path: `/products/${target.productId}` };
+    return { state: isProductBuyable(product) ? "BUYABLE" : "SOLD_OUT", isSale: false, productName: product.name, price: product.price, path: targetPath(target) };
   }
 
   const sale = await deps.db.sale.findUnique({
@@ -37,5 +37,5 @@ export async function readRestockTargetState(deps: RestockTargetDeps, target: Re
   if (!sale) throw new DomainError("NOT_FOUND", "세일을 찾을 수 없습니다.");
   const phase = salePhase(sale, await readSaleStatus(deps, target.saleId), deps.clock.now());
   const state = phase === "OPEN" ? "BUYABLE" : phase === "SOLD_OUT" ? "SOLD_OUT" : "ENDED";
-  return { state, isSale: true, productName: sale.product.name, price: sale.salePrice, path: `/sales/${target.saleId}` };
+  return { state, isSale: true, productName: sale.product.name, price: sale.salePrice, path: targetPath(target) };
 }

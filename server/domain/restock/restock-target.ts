@@ -16,3 +16,13 @@ export type RestockTargetInput = z.input<typeof restockTargetInput>;
 export function targetColumns(target: RestockTarget) {
   return target.productId !== undefined ? { productId: target.productId } : { saleId: target.saleId };
 }
+
+/** The target a subscription row names: exactly one of its two columns is set. */
+export function targetOfRow(row: { productId: number | null; saleId: number | null }): RestockTarget {
+  return row.productId !== null ? { productId: row.productId } : { saleId: row.saleId! };
+}
+
+/** The page an alert (and its mail) links to. */
+export function targetPath(target: RestockTarget) {
+  return target.productId !== undefined ? `/products/${target.productId}` : `/sales/${target.saleId}`;
+}

@@ -2,6 +2,7 @@ import { z } from "zod";
 
 import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
+import { targetOfRow, targetPath } from "~/server/domain/restock/restock-target.ts";
 import { verifyRestockUnsubscribeToken } from "~/server/domain/restock/unsubscribe-token.ts";
 
 export const unsubscribeRestockAlertInput = z.object({ token: z.string({ error: "알림 해지 링크가 올바르지 않습니다." }).min(1).max(200) });
@@ -25,6 +26,5 @@ export async function unsubscribeRestockAlert(deps: DepsOf<"db" | "clock" | "con
 
   await deps.db.restockSubscription.updateMany({ where: { id: check.subscriptionId, canceledAt: null }, data: { canceledAt: now } });
   const productName = alert.product?.name ?? alert.sale?.product.name ?? "";
-  const path = alert.productId !== null ? `/products/${alert.productId}` : `/sales/${alert.saleId}`;
-  return { productName, path, isUnsubscribed: true };
+  return { productName, path: targetPath(targetOfRow(alert)), isUnsubscribed: true };
 }
