@@ -2,6 +2,7 @@ import { z } from "zod";
 
 import { decryptOptionalPii, decryptPii } from "~/server/crypto/pii.ts";
 import type { DepsOf } from "~/server/deps.ts";
+import { addressOrderBy, addressSelect, toAddressDto } from "~/server/domain/accounts/select.ts";
 import { auditEntrySelect, recordAudit } from "~/server/domain/admin/audit-log.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 
@@ -50,10 +51,7 @@ export async function revealUserPersonalData(deps: DepsOf<"db" | "config">, inpu
       emailEnc: true,
       nameEnc: true,
       phoneEnc: true,
-      addresses: {
-        orderBy: [{ isDefault: "desc" }, { createdAt: "desc" }, { id: "desc" }],
-        select: { id: true, label: true, recipientEnc: true, phoneEnc: true, postalCodeEnc: true, address1Enc: true, address2Enc: true, isDefault: true },
-      },
+      addresses: { orderBy: addressOrderBy, select: addressSelect },
     },
   });
   if (!user) throw new DomainError("NOT_FOUND", "회원을 찾을 수 없습니다.");
@@ -67,20 +65,12 @@ export async function revealUserPersonalData(deps: DepsOf<"db" | "config">, inpu
     metadata: { fields: ["email", "name", "phone", "addresses"], addressCount: user.addresses.length },
   });
 
+  const keyring = deps.config.pii;
   return {
     id: user.id,
-    email: decryptPii(user.emailEnc, deps.config.pii),
-    name: decryptPii(user.nameEnc, deps.config.pii),
-    phone: decryptOptionalPii(user.phoneEnc, deps.config.pii),
-    addresses: user.addresses.map((address) => ({
-      id: address.id,
-      label: address.label,
-      recipient: decryptPii(address.recipientEnc, deps.config.pii),
-      phone: decryptPii(address.phoneEnc, deps.config.pii),
-      postalCode: decryptPii(address.postalCodeEnc, deps.config.pii),
-      address1: decryptPii(address.address1Enc, deps.config.pii),
-      address2: decryptOptionalPii(address.address2Enc, deps.config.pii),
-      isDefault: address.isDefault,
-    })),
+    email: decryptPii(user.emailEnc, keyring),
+    name: decryptPii(user.nameEnc, keyring),
+    phone: decryptOptionalPii(user.phoneEnc, keyring),
+    addresses: user.addresses.map((address) => toAddressDto(address, keyring)),
   };
 }
