@@ -10,7 +10,7 @@ import type { OutboxDispatcher } from "~/server/domain/outbox/relay-outbox.ts";
  */
 export function createInngestDispatcher(client: Pick<Inngest.Any, "send">): OutboxDispatcher {
   return async (message) => {
-    const { payload } = parseOutboxMessage(message);
+    const payload = parseOutboxMessage(message);
     await client.send({ id: `outbox-${message.id}`, name: message.name, data: payload as Record<string, unknown> });
   };
 }

@@ -25,7 +25,7 @@ export function createLocalDispatcher(handlers: LocalHandlers = {}): OutboxDispa
       logger.debug({ outboxEventId: message.id, name: message.name }, "outbox event has no local consumer");
       return;
     }
-    const { payload } = parseOutboxMessage(message);
+    const payload = parseOutboxMessage(message);
     await handler({ id: message.id, name: message.name, payload });
   };
 }

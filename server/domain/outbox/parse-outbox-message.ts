@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { findDomainEvent, type CatalogEvent } from "~/server/domain/events.ts";
+import { findDomainEvent } from "~/server/domain/events.ts";
 import type { OutboxMessage } from "~/server/domain/outbox/relay-outbox.ts";
 
 /**
@@ -9,10 +9,10 @@ import type { OutboxMessage } from "~/server/domain/outbox/relay-outbox.ts";
  * whose name has no schema, throws like any failed delivery: the relay retries it and it ends as a dead letter an
  * admin can see, instead of reaching a consumer as something its type says it is not.
  */
-export function parseOutboxMessage(message: OutboxMessage): { event: CatalogEvent; payload: unknown } {
+export function parseOutboxMessage(message: OutboxMessage): unknown {
   const event = findDomainEvent(message.name);
   if (!event) throw new Error(`outbox event ${message.name} has no schema in server/domain/events.ts`);
   const parsed = event.schema.safeParse(message.payload);
   if (!parsed.success) throw new Error(`outbox event ${message.name} has a malformed payload: ${z.prettifyError(parsed.error)}`);
-  return { event, payload: parsed.data };
+  return parsed.data;
 }
