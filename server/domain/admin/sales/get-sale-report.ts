@@ -37,7 +37,7 @@ export function bucketTimeline(rows: SecondStat[], maxPoints = REPORT_CHART_MAX_
  * MySQL's saved seconds with the ones still in Redis laid over them, each second's counts the larger of the two: what
  * the snapshot's GREATEST upsert will leave in MySQL, computed without writing (a report is a read).
  */
-export function mergeTimelineRows(stored: SecondStat[], recent: Array<{ second: number; attempts: number; wins: number }>): SecondStat[] {
+function mergeTimelineRows(stored: SecondStat[], recent: Array<{ second: number; attempts: number; wins: number }>): SecondStat[] {
   const bySecond = new Map(stored.map((row) => [row.second.getTime(), row]));
   for (const point of recent) {
     const saved = bySecond.get(point.second);
