@@ -110,10 +110,10 @@ export function newSessionClaims(user: { id: string; role: "USER" | "ADMIN"; ses
  * A session cookie exactly as Auth.js would set it (same JWE, name and attributes). Used to re-issue the current
  * session after a password change, when Auth.js itself is not in the request path.
  */
-export async function mintSessionCookie(claims: SessionTokenClaims, options: { cookieName: SessionCookieName; maxAgeS?: number; nowMs?: number }) {
+export async function mintSessionCookie(claims: SessionTokenClaims, options: { cookieName: SessionCookieName; maxAgeS?: number }) {
   const maxAgeS = options.maxAgeS ?? env.SESSION_IDLE_TIMEOUT_S;
   const token = await encode({ token: { ...claims }, secret: env.AUTH_SECRET, salt: options.cookieName, maxAge: maxAgeS });
-  const expires = new Date((options.nowMs ?? sessionLifetimeClock.now().getTime()) + maxAgeS * 1000).toUTCString();
+  const expires = new Date(sessionLifetimeClock.now().getTime() + maxAgeS * 1000).toUTCString();
   const secure = options.cookieName.startsWith("__Secure-") ? "; Secure" : "";
   return { name: options.cookieName, value: token, header: `${options.cookieName}=${token}; Path=/; Expires=${expires}; HttpOnly; SameSite=Lax${secure}` };
 }
