@@ -150,6 +150,18 @@ describe("public page cache over HTTP", () => {
     expect(renders).toHaveLength(3);
   });
 
+  it("still caches for the fresh lifetime when no stale window is configured", async () => {
+    const { url, renders, clock } = await startCache({ ttlMs: 1_000, staleMs: 0 });
+    expect((await fetch(`${url}/`)).headers.get("x-page-cache")).toBe("MISS");
+    clock.ms += 999;
+    expect((await fetch(`${url}/`)).headers.get("x-page-cache")).toBe("HIT");
+    expect(renders).toHaveLength(1);
+
+    clock.ms += 1;
+    expect((await fetch(`${url}/`)).headers.get("x-page-cache")).toBe("MISS");
+    expect(renders).toHaveLength(2);
+  });
+
   it("drops exactly the pages of an invalidated tag", async () => {
     const { url, renders, cache } = await startCache();
     for (const path of ["/", "/sales/1", "/sales/2", "/products/5"]) await fetch(`${url}${path}`);

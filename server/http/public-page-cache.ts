@@ -25,7 +25,9 @@ export const CACHE_STATUS_HEADER = "x-page-cache";
 export type PublicPageRoute = { key: string; tags: readonly string[]; isAnonymousOnly: boolean };
 export type RenderedPage = { status: number; headers: Record<string, string>; body: Buffer };
 
-type Entry = { status: number; headers: Record<string, string>; body: Buffer; freshUntil: number; staleUntil: number; tags: readonly string[] };
+type CacheStatus = "HIT" | "STALE" | "MISS";
+/** A rendered page as it is answered: its complete response headers for each cache status are built once, not per hit. */
+type Entry = { status: number; headersByStatus: Record<CacheStatus, Record<string, string>>; body: Buffer; isCacheable: boolean; freshUntil: number; staleUntil: number; tags: readonly string[] };
 
 const MAX_URL_LENGTH = 512;
 // Headers by which a request asks Next for something other than the page's HTML (client navigation, prefetch, action).
@@ -97,7 +99,8 @@ export function createPublicPageCache(options: PublicPageCacheOptions) {
   const maxEntries = options.maxEntries ?? 1_000;
   const entries = new Map<string, Entry>();
   const inFlight = new Map<string, Promise<Entry>>();
-  const renderCounts = new Map<string, number>();
+  // Kept only when exposed: one key per URL ever rendered, which nothing else bounds.
+  const renderCounts = options.exposeRenderCount ? new Map<string, number>() : null;
   // Bumped by every invalidation: a render that started before one must not enter the cache after it.
   let generation = 0;
 
@@ -109,20 +112,26 @@ export function createPublicPageCache(options: PublicPageCacheOptions) {
       const value = page.headers[name];
       if (value !== undefined) headers[name] = value;
     }
-    const isCacheable = page.status === 200 && (headers["content-type"] ?? "").startsWith("text/html");
+    const isHtml = headers["content-type"]?.startsWith("text/html") ?? false;
+    const isCacheable = page.status === 200 && isHtml;
     headers["cache-control"] = isCacheable ? cacheControl : "private, no-cache, no-store, max-age=0, must-revalidate";
     headers.vary = VARY;
     headers["content-length"] = String(page.body.length);
     if (page.headers.location !== undefined) headers.location = page.headers.location;
-    if (headers["content-type"]?.startsWith("text/html")) {
+    if (isHtml) {
       headers["content-security-policy"] = publicPageContentSecurityPolicy({
         scriptHashes: inlineScriptHashes(page.body.toString("utf8")),
         isProduction: options.isProduction,
       });
     }
-    if (options.exposeRenderCount) headers[RENDER_COUNT_HEADER] = String(renderCounts.get(route.key) ?? 0);
+    if (renderCounts) headers[RENDER_COUNT_HEADER] = String(renderCounts.get(route.key) ?? 0);
+    const headersByStatus = {
+      HIT: { ...headers, [CACHE_STATUS_HEADER]: "HIT" },
+      STALE: { ...headers, [CACHE_STATUS_HEADER]: "STALE" },
+      MISS: { ...headers, [CACHE_STATUS_HEADER]: "MISS" },
+    };
     const now = nowMs();
-    return { status: page.status, headers, body: page.body, tags: route.tags, freshUntil: isCacheable ? now + options.ttlMs : now, staleUntil: isCacheable ? now + options.ttlMs + options.staleMs : now };
+    return { status: page.status, headersByStatus, body: page.body, tags: route.tags, isCacheable, freshUntil: isCacheable ? now + options.ttlMs : now, staleUntil: isCacheable ? now + options.ttlMs + options.staleMs : now };
   }
 
   function renderOnce(route: PublicPageRoute): Promise<Entry> {
@@ -130,9 +139,9 @@ export function createPublicPageCache(options: PublicPageCacheOptions) {
     if (pending) return pending;
     const startedAt = generation;
     const rendering = (async () => {
-      renderCounts.set(route.key, (renderCounts.get(route.key) ?? 0) + 1);
+      renderCounts?.set(route.key, (renderCounts.get(route.key) ?? 0) + 1);
       const entry = toEntry(route, await options.render(route.key));
-      if (entry.staleUntil > entry.freshUntil && startedAt === generation) store(route.key, entry);
+      if (entry.isCacheable && startedAt === generation) store(route.key, entry);
       return entry;
     })().finally(() => inFlight.delete(route.key));
     inFlight.set(route.key, rendering);
@@ -146,8 +155,8 @@ export function createPublicPageCache(options: PublicPageCacheOptions) {
     if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
   }
 
-  function write(req: IncomingMessage, res: ServerResponse, entry: Entry, status: "HIT" | "STALE" | "MISS") {
-    res.writeHead(entry.status, { ...entry.headers, [CACHE_STATUS_HEADER]: status });
+  function write(req: IncomingMessage, res: ServerResponse, entry: Entry, status: CacheStatus) {
+    res.writeHead(entry.status, entry.headersByStatus[status]);
     res.end(req.method === "HEAD" ? undefined : entry.body);
   }
 
@@ -169,10 +178,6 @@ export function createPublicPageCache(options: PublicPageCacheOptions) {
       for (const [key, entry] of entries) {
         if (entry.tags.some((tag) => tags.includes(tag))) entries.delete(key);
       }
-    },
-
-    renderCount(key: string) {
-      return renderCounts.get(key) ?? 0;
     },
   };
 }
