@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { TRPCError } from "@trpc/server";
+import { cache } from "react";
 
 import { saleStrings as t } from "~/app/_i18n/sale.ts";
 import { formatKrw, formatSeoulDateTime } from "~/app/_lib/format.ts";
@@ -11,7 +12,8 @@ import { MAX_INT_COLUMN } from "~/server/domain/input-rules.ts";
 
 type Props = { params: Promise<{ saleId: string }> };
 
-async function loadSale(rawId: string) {
+/** One fetch per request, shared by generateMetadata and the page. Missing sales become the 404 page. */
+const loadSale = cache(async (rawId: string) => {
   const id = Number(rawId);
   if (!/^\d{1,10}$/.test(rawId) || !Number.isSafeInteger(id) || id < 1 || id > MAX_INT_COLUMN) notFound();
   try {
@@ -20,7 +22,7 @@ async function loadSale(rawId: string) {
     if (error instanceof TRPCError && error.code === "NOT_FOUND") notFound();
     throw error;
   }
-}
+});
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const sale = await loadSale((await params).saleId);
