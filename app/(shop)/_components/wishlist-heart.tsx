@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 
 import { currentPath, loginHref } from "~/app/(shop)/_lib/login-href.ts";
-import { useViewer } from "~/app/_components/viewer.tsx";
+import { useIsSignedIn, useViewer } from "~/app/_components/viewer.tsx";
 import { cartKo } from "~/app/_i18n/cart.ts";
 import { useTRPC } from "~/app/_trpc/client.tsx";
 
@@ -20,8 +20,8 @@ export function WishlistHeart({ productId, productName, size = "sm" }: WishlistH
   // From the viewer, not the page: a cached public page is the same HTML for signed-in and signed-out shoppers. Until
   // the viewer and their wishlist are known the heart waits: a click must neither send a signed-in shopper to log in
   // nor toggle a heart whose state is not shown yet.
-  const viewer = useViewer();
-  const isSignedIn = viewer.status === "known" && viewer.viewer !== null;
+  const isViewerLoading = useViewer().status === "loading";
+  const isSignedIn = useIsSignedIn();
   const queryClient = useQueryClient();
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
@@ -62,7 +62,7 @@ export function WishlistHeart({ productId, productName, size = "sm" }: WishlistH
       <button
         type="button"
         onClick={onClick}
-        disabled={toggle.isPending || viewer.status === "loading" || (isSignedIn && wishlist.isPending)}
+        disabled={toggle.isPending || isViewerLoading || (isSignedIn && wishlist.isPending)}
         aria-pressed={isSignedIn ? isWishlisted : false}
         aria-label={cartKo.heart.add(productName)}
         title={cartKo.heart.label}

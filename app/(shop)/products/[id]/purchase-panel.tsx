@@ -8,7 +8,7 @@ import { useId, useState } from "react";
 import { QuantityStepper } from "~/app/(shop)/_components/quantity-stepper.tsx";
 import { loginHref } from "~/app/(shop)/_lib/login-href.ts";
 import { CartNotice, type CartNoticeState } from "~/app/(shop)/_components/cart-notice.tsx";
-import { useViewer } from "~/app/_components/viewer.tsx";
+import { useIsSignedIn, useViewer } from "~/app/_components/viewer.tsx";
 import { cartKo } from "~/app/_i18n/cart.ts";
 import { useTRPC } from "~/app/_trpc/client.tsx";
 
@@ -42,8 +42,8 @@ export function PurchasePanel({ productId, maxQuantity, isSoldOut, requestedQuan
   const trpc = useTRPC();
   // From the viewer: the product page is cached HTML shared by signed-in and signed-out shoppers. Adding to the cart
   // waits until the viewer is known, so a signed-in shopper's early click is never sent to the login page.
-  const viewer = useViewer();
-  const isSignedIn = viewer.status === "known" && viewer.viewer !== null;
+  const isViewerLoading = useViewer().status === "loading";
+  const isSignedIn = useIsSignedIn();
   const queryClient = useQueryClient();
   const router = useRouter();
   const [initial] = useState(() => initialQuantity(requestedQuantity, maxQuantity));
@@ -121,7 +121,7 @@ export function PurchasePanel({ productId, maxQuantity, isSoldOut, requestedQuan
         <button
           type="button"
           onClick={onAddToCart}
-          disabled={addToCart.isPending || viewer.status === "loading"}
+          disabled={addToCart.isPending || isViewerLoading}
           className="h-12 rounded-lg border border-zinc-300 bg-white px-4 font-semibold text-zinc-900 hover:bg-zinc-50 disabled:opacity-60"
         >
           {addToCart.isPending ? cartKo.purchase.adding : cartKo.purchase.addToCart}
