@@ -1,9 +1,10 @@
 import { defineConfig, devices } from "@playwright/test";
 
+// The production front (nginx) in front of the same app, for e2e/public-pages.spec.ts.
+import { E2E_PROXY_PORT } from "./e2e/fixtures/proxy";
+
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${port}`;
-// The production front (nginx) in front of the same app, for e2e/public-pages.spec.ts: see e2e/fixtures/proxy.ts.
-const proxyPort = Number(process.env.E2E_PROXY_PORT ?? port + 2000);
 
 export default defineConfig({
   testDir: "e2e",
@@ -55,8 +56,8 @@ export default defineConfig({
     },
     {
       // Ready once the app behind it answers, so it shares the app's timeout.
-      command: `npx tsx scripts/start-proxy.ts --port ${proxyPort} --upstream 127.0.0.1:${port} --prefix var/e2e-proxy-${proxyPort}`,
-      url: `http://localhost:${proxyPort}/login`,
+      command: `npx tsx scripts/start-proxy.ts --port ${E2E_PROXY_PORT} --upstream 127.0.0.1:${port} --prefix var/e2e-proxy-${E2E_PROXY_PORT}`,
+      url: `http://localhost:${E2E_PROXY_PORT}/login`,
       timeout: 480_000,
       reuseExistingServer: false,
       stdout: "pipe",

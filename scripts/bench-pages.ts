@@ -112,6 +112,7 @@ async function main() {
   const { redis } = await import("~/server/redis.ts");
   const { systemClock } = await import("~/server/clock.ts");
   const { configFromEnv } = await import("~/server/config.ts");
+  const config = configFromEnv();
   const db = createPrismaClient(benchEnv.DATABASE_URL, 8);
 
   console.log(`→ creating ${userCount} users and the sales`);
@@ -124,11 +125,11 @@ async function main() {
   await db.product.update({ where: { id: pageSale.productId }, data: { stock: 1_000 } });
   // Each buyer's page fetched a purchase token, whose session check left the session state in Redis; do the same.
   for (let start = 0; start < users.length; start += 100) {
-    await Promise.all(users.slice(start, start + 100).map((user) => isSessionActive({ db, redis, clock: systemClock, config: configFromEnv() }, { userId: user.id, ...freshPurchaseSession() })));
+    await Promise.all(users.slice(start, start + 100).map((user) => isSessionActive({ db, redis, clock: systemClock, config }, { userId: user.id, ...freshPurchaseSession() })));
   }
   const nowMs = Date.now();
   const bodiesFor = (saleId: number, count: number, withKey = true) => {
-    const tokens = users.map((user) => issuePurchaseToken({ config: configFromEnv() }, { userId: user.id, saleId, session: freshPurchaseSession() }, nowMs).token);
+    const tokens = users.map((user) => issuePurchaseToken({ config }, { userId: user.id, saleId, session: freshPurchaseSession() }, nowMs).token);
     return Array.from({ length: count }, (_, index) =>
       trpcBody(withKey ? { saleId, idempotencyKey: `pages-${saleId}-${String(index).padStart(7, "0")}`, purchaseToken: tokens[index % users.length] } : { saleId, purchaseToken: tokens[index % users.length] }),
     );
