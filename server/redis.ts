@@ -247,7 +247,11 @@ function createIoredisRequester<Connection extends IORedis | Cluster>(
     const name = String(body[0]);
     const args = body.slice(1);
     const reportedSha = prepareArgs(name, args);
-    const command = new Command(name, args as string[], UTF8);
+    return dispatch(new Command(name, args as string[], UTF8), reportedSha);
+  }
+
+  /** Sends one command on its own (corked with the rest of this turn's) and maps its reply. */
+  function dispatch(command: Command, reportedSha: string | undefined): Promise<Response> {
     corkForThisTurn();
     io.sendCommand(command);
     if (reportedSha !== undefined) return command.promise.then(() => ({ result: reportedSha }), toErrorResponse);
@@ -269,15 +273,7 @@ function createIoredisRequester<Connection extends IORedis | Cluster>(
         const keys = prepared.flatMap((command) => command.getKeys().map(String));
         throw new CrossSlotError(`MULTI on Redis Cluster needs every key in one hash slot; these span several: ${keys.join(", ")}`);
       }
-      return Promise.all(
-        prepared.map((command, i) => {
-          corkForThisTurn();
-          io.sendCommand(command);
-          const reportedSha = reportedShas?.[i];
-          if (reportedSha !== undefined) return command.promise.then(() => ({ result: reportedSha }), toErrorResponse);
-          return command.promise.then(toResultResponse, toErrorResponse);
-        }),
-      );
+      return Promise.all(prepared.map((command, i) => dispatch(command, reportedShas?.[i])));
     }
 
     const batch = isTransaction ? io.multi() : io.pipeline();
