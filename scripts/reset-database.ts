@@ -8,7 +8,7 @@ import mariadb from "mariadb";
 
 import { env } from "~/server/env.js";
 import { applyMigrations, ensureDatabase } from "~/scripts/migrate.ts";
-import { parseClusterNodes } from "~/server/redis.ts";
+import { redisClientConfigFromEnv } from "~/server/redis.ts";
 import { connectRedisDirect, deleteKeysWithPrefix } from "~/server/testing/redis-prefix.ts";
 
 if (!process.argv.includes("--yes")) {
@@ -30,7 +30,7 @@ await connection.end();
 await ensureDatabase(env.DATABASE_URL);
 await applyMigrations(env.DATABASE_URL, { log: () => {} });
 
-const redis = await connectRedisDirect({ url: env.REDIS_URL, clusterNodes: parseClusterNodes(env.REDIS_CLUSTER_NODES) });
+const redis = await connectRedisDirect(redisClientConfigFromEnv());
 await deleteKeysWithPrefix(redis, env.REDIS_KEY_PREFIX);
 redis.disconnect();
 

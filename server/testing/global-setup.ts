@@ -9,7 +9,7 @@ import type { TestProject } from "vitest/node";
 import { DatabaseUnreachableError } from "~/scripts/migrate.ts";
 import { env } from "~/server/env.js";
 import { createPaymentSandbox } from "~/server/payment-sandbox/server.ts";
-import { parseClusterNodes } from "~/server/redis.ts";
+import { redisClientConfigFromEnv } from "~/server/redis.ts";
 import { createMigratedDatabase, createTestRunId, dropDatabase, withDatabaseName } from "~/server/testing/db-url.ts";
 import { connectRedisDirect, deleteKeysWithPrefix, type RedisTarget } from "~/server/testing/redis-prefix.ts";
 
@@ -36,7 +36,7 @@ export default async function setup(project: TestProject) {
   const redisKeyPrefix = `fmtest:${runId}:`;
 
   // Redis first: it holds nothing yet, so failing here leaves no database behind.
-  const redis = await connectRedis({ url: env.REDIS_URL, clusterNodes: parseClusterNodes(env.REDIS_CLUSTER_NODES) });
+  const redis = await connectRedis(redisClientConfigFromEnv());
   // One database per worker process: test files in different workers run at the same time, and due-work tests move
   // time forward and sweep everything that is due, so a shared database would let one file act on another's rows.
   const workerCount = Math.max(1, availableParallelism());
