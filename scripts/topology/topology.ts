@@ -10,6 +10,8 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 
+import { waitForHttp } from "~/server/testing/child-processes.ts";
+
 export type TopologyOptions = {
   /** App instances (default 3). */
   instances?: number;
@@ -110,25 +112,11 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     start("nginx", "npx", ["tsx", "scripts/start-proxy.ts", "--port", String(options.proxyPort), "--prefix", `var/topology-${options.proxyPort}`, ...upstreams], childEnv());
 
     const instanceUrls = instancePorts.map((port) => `http://localhost:${port}`);
-    await Promise.all([...instanceUrls, proxyUrl].map((url) => waitUntilUp(`${url}/login`)));
+    await Promise.all([...instanceUrls, proxyUrl].map((url) => waitForHttp(`${url}/login`, { init: { redirect: "manual" }, timeoutMs: READY_TIMEOUT_MS })));
     log(`✓ ${instanceCount} instances (${instancePorts.join(", ")}) behind nginx at ${proxyUrl}`);
     return { proxyUrl, instanceUrls, instanceIds, stop };
   } catch (error) {
     stop();
     throw error;
   }
-}
-
-async function waitUntilUp(url: string) {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(url, { redirect: "manual" });
-      if (response.status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-  throw new Error(`${url} did not come up within ${READY_TIMEOUT_MS / 1000} s`);
 }
