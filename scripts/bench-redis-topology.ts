@@ -23,18 +23,17 @@
  */
 import "~/server/load-env.ts";
 
-import { spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { Agent, request as httpRequest } from "node:http";
-import { cpus, loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 
 import type { Redis as UpstashRedis } from "@upstash/redis";
 import { Redis as IORedis } from "ioredis";
 
+import { benchAppEnv, childStarter, resetDatabaseAndBuild, round, trpcBody, waitForApp, warmPurchaseSessions } from "~/scripts/bench/app.ts";
 import { wrkReplay, type ScriptResult } from "~/scripts/bench/wrk.ts";
-import { freePort, startTsChild, stopChildProcesses, waitForHttp } from "~/server/testing/child-processes.ts";
+import { freePort, stopChild, stopChildProcesses } from "~/server/testing/child-processes.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -72,12 +71,9 @@ const failoverStock = Number(flags["failover-stock"]);
 const prefix = "fmtopo:";
 
 process.on("SIGINT", () => process.exit(130));
-const logDirectory = mkdtempSync(join(tmpdir(), "bench-redis-topology-"));
-console.log(`children's output: ${join(logDirectory, "children.log")}`);
+const startProcess = childStarter("bench-redis-topology");
 
-const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const trpcBody = (input: unknown) => JSON.stringify({ json: input });
 
 // ---------------------------------------------------------------------------------------------------------------
 // Local clusters (scripts/redis-cluster.sh) and per-node statistics
@@ -217,54 +213,19 @@ async function measureRedis<T extends { completed: number }>(addresses: string[]
   }
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-
-function stopChild(child: ChildProcess) {
-  return new Promise<void>((resolve) => {
-    if (!child.pid || child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {
-      resolve();
-    }
-    setTimeout(() => {
-      try {
-        if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        // Already gone.
-      }
-    }, 3_000).unref();
-  });
-}
-
 async function main() {
   const sandboxPort = await freePort();
   const singleRedis = flags["single-redis"];
+  // bench-sale.ts's build directory too: the hot path under test is served by tRPC's Node adapter, not by Next.
   const benchEnv = {
-    NODE_ENV: "production" as const,
-    NEXT_TELEMETRY_DISABLED: "1",
-    LOG_LEVEL: "error",
-    DATABASE_URL: process.env.BENCH_TOPOLOGY_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/flashmart_bench_topology",
+    ...benchAppEnv({ databaseUrl: process.env.BENCH_TOPOLOGY_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/flashmart_bench_topology", redisKeyPrefix: prefix, sandboxPort }),
     REDIS_URL: `redis://${singleRedis}`,
     REDIS_CLUSTER_NODES: "",
-    REDIS_KEY_PREFIX: prefix,
-    SALE_RESERVE_IP_LIMIT: "1000000000",
-    SALE_RESERVE_USER_LIMIT: "1000000",
-    PURCHASE_TOKEN_TTL_S: "3600",
-    // bench-sale.ts's build directory: the hot path under test is served by tRPC's Node adapter, not by Next.
-    NEXT_DIST_DIR: ".next-bench",
-    PAYMENT_PROVIDER_URL: `http://127.0.0.1:${sandboxPort}`,
   };
   Object.assign(process.env, benchEnv);
 
-  console.log("→ resetting flashmart_bench_topology");
-  if (spawnSync("npx", ["tsx", "scripts/reset-database.ts", "--yes"], { env: process.env, stdio: "inherit" }).status !== 0) throw new Error("database reset failed");
-  if (!existsSync(".next-bench/BUILD_ID") || flags.build) {
-    console.log("→ building into .next-bench");
-    if (spawnSync("npx", ["next", "build"], { stdio: "inherit", env: process.env }).status !== 0) throw new Error("build failed");
-  }
-  startTsChild({ entry: "server/payment-sandbox/server.ts", env: { ...benchEnv, PAYMENT_SANDBOX_PORT: String(sandboxPort) }, logPath: join(logDirectory, "children.log") });
+  resetDatabaseAndBuild(benchEnv, { build: flags.build });
+  startProcess("server/payment-sandbox/server.ts", { ...benchEnv, PAYMENT_SANDBOX_PORT: String(sandboxPort) });
 
   // Imported only now, so they see the bench database and prefix.
   const { createPrismaClient } = await import("~/server/db.ts");
@@ -277,7 +238,6 @@ async function main() {
   const { systemClock } = await import("~/server/clock.ts");
   const { createApp } = await import("~/server/app.ts");
   const { configFromEnv } = await import("~/server/config.ts");
-  const { isSessionActive } = await import("~/server/domain/accounts/session-state.ts");
   const config = configFromEnv();
   const db = createPrismaClient(benchEnv.DATABASE_URL, 8);
 
@@ -296,12 +256,7 @@ async function main() {
     });
   };
 
-  /** Each buyer's page fetched a purchase token first, which left the session state in Redis: do the same. */
-  async function warmSessions(redis: UpstashRedis, count: number) {
-    for (let start = 0; start < count; start += 100) {
-      await Promise.all(users.slice(start, Math.min(count, start + 100)).map((user) => isSessionActive({ db, redis, clock: systemClock, config }, { userId: user.id, ...freshPurchaseSession() })));
-    }
-  }
+  const warmSessions = (redis: UpstashRedis, count: number) => warmPurchaseSessions({ db, redis, clock: systemClock, config }, users.slice(0, count));
 
   async function verify(redis: UpstashRedis, saleId: number, quantity: number) {
     const orders = await db.order.groupBy({ by: ["userId"], where: { saleId }, _count: { _all: true } });
@@ -314,8 +269,8 @@ async function main() {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     console.log(`→ ${label}: starting the app on :${port}`);
-    const child = startTsChild({ entry: "server/main.ts", env: { ...benchEnv, ...env, PORT: String(port), APP_URL: url }, logPath: join(logDirectory, "children.log") });
-    await waitForHttp(`${url}/api/trpc/system.noop`, { init: { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }, timeoutMs: 120_000, child });
+    const child = startProcess("server/main.ts", { ...benchEnv, ...env, PORT: String(port), APP_URL: url });
+    await waitForApp(url, child);
     return { url, child };
   }
 

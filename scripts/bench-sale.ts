@@ -18,16 +18,14 @@
  */
 import "~/server/load-env.ts";
 
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 
+import { benchAppEnv, childStarter, resetDatabaseAndBuild, round, trpcBody, waitForApp, warmPurchaseSessions } from "~/scripts/bench/app.ts";
 import { wrkReplay, type ScriptResult } from "~/scripts/bench/wrk.ts";
 import type { Db } from "~/server/db.ts";
 import type { issuePurchaseToken as IssuePurchaseToken } from "~/server/domain/sales/purchase-token.ts";
-import { freePort, startTsChild, stopChildProcesses, waitForHttp } from "~/server/testing/child-processes.ts";
+import { freePort, stopChildProcesses, waitForHttp } from "~/server/testing/child-processes.ts";
 import type { createFlashSale as CreateFlashSale } from "~/server/testing/factories.ts";
 
 const { values: flags } = parseArgs({
@@ -54,20 +52,7 @@ const limitPerUser = Number(flags["limit-per-user"]);
 const highConcurrency = Number(flags["high-concurrency"]);
 
 process.on("SIGINT", () => process.exit(130));
-const logDirectory = mkdtempSync(join(tmpdir(), "bench-sale-"));
-
-/** The app and its helpers run as children of their own, so the load generator never shares their event loop. */
-function startProcess(entry: string, args: string[], env: Record<string, string>) {
-  return startTsChild({ entry, args, env, logPath: join(logDirectory, "children.log") });
-}
-console.log(`children's output: ${join(logDirectory, "children.log")}`);
-const waitForUrl = (url: string, init?: RequestInit) => waitForHttp(url, { init, timeoutMs: 120_000 });
-
-function trpcBody(input: unknown) {
-  return JSON.stringify({ json: input });
-}
-
-const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+const startProcess = childStarter("bench-sale");
 
 async function main() {
   const isSelfHosted = !flags.url;
@@ -76,38 +61,23 @@ async function main() {
   const sandboxPort = await freePort();
   const appUrl = flags.url ?? `http://127.0.0.1:${appPort}`;
   const ceilingUrl = flags["ceiling-url"] ?? `http://127.0.0.1:${ceilingPort}`;
-  const benchEnv = {
-    NODE_ENV: "production" as const,
-    NEXT_TELEMETRY_DISABLED: "1",
-    LOG_LEVEL: "error",
-    DATABASE_URL: isSelfHosted ? (process.env.BENCH_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/flashmart_bench") : (process.env.DATABASE_URL ?? ""),
-    REDIS_KEY_PREFIX: isSelfHosted ? "fmbench:" : (process.env.REDIS_KEY_PREFIX ?? "fm:"),
-    // Every simulated buyer comes from 127.0.0.1; real traffic keeps the per-IP limit.
-    SALE_RESERVE_IP_LIMIT: "1000000000",
-    SALE_RESERVE_USER_LIMIT: "1000000",
-    PURCHASE_TOKEN_TTL_S: "3600",
-    // Its own build directory, so a concurrent e2e build never pulls the files from under the running app.
-    NEXT_DIST_DIR: ".next-bench",
-    PAYMENT_PROVIDER_URL: `http://127.0.0.1:${sandboxPort}`,
-  };
+  const benchEnv = benchAppEnv({
+    databaseUrl: isSelfHosted ? (process.env.BENCH_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/flashmart_bench") : (process.env.DATABASE_URL ?? ""),
+    redisKeyPrefix: isSelfHosted ? "fmbench:" : (process.env.REDIS_KEY_PREFIX ?? "fm:"),
+    sandboxPort,
+  });
   Object.assign(process.env, { DATABASE_URL: benchEnv.DATABASE_URL, REDIS_KEY_PREFIX: benchEnv.REDIS_KEY_PREFIX, PURCHASE_TOKEN_TTL_S: "3600" });
 
   if (isSelfHosted) {
-    console.log("→ resetting flashmart_bench");
-    const reset = spawnSync("npx", ["tsx", "scripts/reset-database.ts", "--yes"], { env: { ...process.env, ...benchEnv }, stdio: "inherit" });
-    if (reset.status !== 0) throw new Error("database reset failed");
-    if (!existsSync(".next-bench/BUILD_ID") || flags.build) {
-      console.log("→ building into .next-bench");
-      if (spawnSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, ...benchEnv } }).status !== 0) throw new Error("build failed");
-    }
+    resetDatabaseAndBuild(benchEnv, { build: flags.build });
     console.log(`→ starting the app on :${appPort}`);
-    startProcess("server/main.ts", [], { ...benchEnv, PORT: String(appPort), APP_URL: appUrl });
+    startProcess("server/main.ts", { ...benchEnv, PORT: String(appPort), APP_URL: appUrl });
   }
-  if (!flags["ceiling-url"]) startProcess("scripts/bench/ceiling-server.ts", ["--port", String(ceilingPort)], benchEnv);
-  if (isSelfHosted) startProcess("server/payment-sandbox/server.ts", [], { ...benchEnv, PAYMENT_SANDBOX_PORT: String(sandboxPort) });
+  if (!flags["ceiling-url"]) startProcess("scripts/bench/ceiling-server.ts", benchEnv, ["--port", String(ceilingPort)]);
+  if (isSelfHosted) startProcess("server/payment-sandbox/server.ts", { ...benchEnv, PAYMENT_SANDBOX_PORT: String(sandboxPort) });
 
   const noopUrl = `${appUrl}/api/trpc/system.noop`;
-  await waitForUrl(noopUrl, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+  await waitForApp(appUrl);
 
   // Imported only now, so they see the bench database and prefix.
   const { createPrismaClient } = await import("~/server/db.ts");
@@ -131,12 +101,7 @@ async function main() {
   // The line opens an hour before the sale, so every join in the phase takes (or finds) a place.
   const joinSale = await createFlashSale(db, { opensAt: new Date(Date.now() + 3_600_000), quantity: stock, perUserLimit: 1, waitingRoomEnabled: true, queueOpensMinutesBefore: 120 });
   await db.product.updateMany({ where: { id: { in: [baselineSale.productId, baselineWarmUpSale.productId] } }, data: { stock } });
-  // Each buyer's page fetched its purchase token through sale.purchaseToken, whose session check left the user's
-  // session state in Redis; do the same, so reserve's own session re-check finds it there as it would in a sale.
-  const { isSessionActive } = await import("~/server/domain/accounts/session-state.ts");
-  for (let start = 0; start < users.length; start += 100) {
-    await Promise.all(users.slice(start, start + 100).map((user) => isSessionActive({ db, redis, clock: systemClock, config: tokenDeps.config }, { userId: user.id, ...freshPurchaseSession() })));
-  }
+  await warmPurchaseSessions({ db, redis, clock: systemClock, config: tokenDeps.config }, users);
 
   const nowMs = Date.now();
   const bodiesFor = (saleId: number, count = attempts) => {
@@ -161,7 +126,7 @@ async function main() {
   const joinAttempts = Math.min(attempts, users.length * 5);
   console.log(`→ queue join (${joinAttempts} joins)`);
   const queueJoin = await wrkReplay({ url: `${appUrl}/api/trpc/sale.queueJoin`, bodies: bodiesFor(joinSale.id, joinAttempts), quota: joinAttempts, connections: concurrency, capSeconds: 60, countAll: true });
-  await waitForUrl(ceilingUrl, { method: "POST", body: trpcBody({ saleId: 0, idempotencyKey: "x", purchaseToken: "x" }) });
+  await waitForHttp(ceilingUrl, { init: { method: "POST", body: trpcBody({ saleId: 0, idempotencyKey: "x", purchaseToken: "x" }) }, timeoutMs: 120_000 });
   // The benchmark server's Prisma client starts cold (its query compiler plans each query once): warm it first.
   await wrkReplay({ url: `${ceilingUrl}/baseline`, bodies: bodiesFor(baselineWarmUpSale.id, 200), quota: 200, connections: concurrency, capSeconds: 30 });
   console.log(`→ baseline (SELECT … FOR UPDATE per attempt, benchmark server, capped at ${flags["baseline-seconds"]} s)`);

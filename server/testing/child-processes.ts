@@ -38,15 +38,23 @@ export function startTsChild(options: { entry: string; args?: string[]; env: Rec
 
 /** SIGTERM to every child's process group; SIGKILL to those still alive after `graceMs`. */
 export async function stopChildProcesses(graceMs = 3_000) {
-  const children = [...running];
-  for (const child of children) signalGroup(child, "SIGTERM");
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && children.some((child) => child.exitCode === null && child.signalCode === null)) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) signalGroup(child, "SIGKILL");
-  }
+  await Promise.all([...running].map((child) => stopChild(child, graceMs)));
+}
+
+/** SIGTERM to one child's process group, SIGKILL if it is still alive after `graceMs`; resolves once it has exited. */
+export function stopChild(child: ChildProcess, graceMs = 3_000) {
+  return new Promise<void>((resolve) => {
+    if (!child.pid || hasExited(child)) return resolve();
+    child.once("exit", () => resolve());
+    signalGroup(child, "SIGTERM");
+    setTimeout(() => {
+      if (!hasExited(child)) signalGroup(child, "SIGKILL");
+    }, graceMs).unref();
+  });
+}
+
+function hasExited(child: ChildProcess) {
+  return child.exitCode !== null || child.signalCode !== null;
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals) {
