@@ -23,6 +23,7 @@ import { createServer } from "node:net";
 import { parseArgs } from "node:util";
 
 import { startTopology } from "~/scripts/topology/topology.ts";
+import { inPool } from "~/server/testing/scenario-tools.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -69,21 +70,6 @@ async function freePortRange(count: number) {
     if ((await Promise.all(ports.map(isPortFree))).every(Boolean)) return base;
   }
   throw new Error("no free port range");
-}
-
-/** Runs `tasks` with at most `limit` in flight. */
-async function pool<T>(tasks: Array<() => Promise<T>>, limit: number) {
-  const results: T[] = new Array(tasks.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, tasks.length) }, async () => {
-      while (next < tasks.length) {
-        const index = next++;
-        results[index] = await tasks[index]!();
-      }
-    }),
-  );
-  return results;
 }
 
 function shuffle<T>(items: T[]) {
@@ -179,8 +165,8 @@ async function runScenario(topology: Awaited<ReturnType<typeof startTopology>>) 
   // answers with that session's live hold) never hides the per-user limit. Each page fetched its purchase token through
   // sale.purchaseToken, whose session check left the session's state in Redis; do the same here.
   const attemptSessions = users.map((user) => ({ user, sessions: Array.from({ length: attemptsPerUser }, () => freshPurchaseSession()) }));
-  const sessionChecks = attemptSessions.flatMap(({ user, sessions }) => sessions.map((session) => () => isSessionActive({ db, redis, clock: systemClock, config }, { userId: user.id, ...session })));
-  await pool(sessionChecks, 32);
+  const userSessions = attemptSessions.flatMap(({ user, sessions }) => sessions.map((session) => ({ userId: user.id, ...session })));
+  await inPool(userSessions, 32, (userSession) => isSessionActive({ db, redis, clock: systemClock, config }, userSession));
   const sessionsByUser = new Map(attemptSessions.map(({ user, sessions }) => [user.id, sessions]));
   const tokenFor = (userId: string, attempt: number, nowMs: number) => issuePurchaseToken({ config }, { userId, saleId: sale.id, session: sessionsByUser.get(userId)![attempt]! }, nowMs).token;
   const cookies = new Map(await Promise.all(users.map(async (user) => [user.id, await sessionCookieFor(user, { maxAgeS: 3600 * 4 })] as const)));
@@ -215,15 +201,12 @@ async function runScenario(topology: Awaited<ReturnType<typeof startTopology>>) 
   console.log(`→ race: ${attempts.length} reservations through nginx at concurrency ${concurrency}`);
   const userInstances = new Map<string, Set<string>>();
   const raceStartedAt = performance.now();
-  const raceAnswers = await pool(
-    attempts.map(({ user, attempt }) => async () => {
-      const answer = await post("sale.reserve", { saleId: sale.id, idempotencyKey: `inst-${user.id}-${attempt}`, purchaseToken: tokenFor(user.id, attempt, nowMs) });
-      if (!userInstances.has(user.id)) userInstances.set(user.id, new Set());
-      userInstances.get(user.id)!.add(answer.instance);
-      return { user, answer };
-    }),
-    concurrency,
-  );
+  const raceAnswers = await inPool(attempts, concurrency, async ({ user, attempt }) => {
+    const answer = await post("sale.reserve", { saleId: sale.id, idempotencyKey: `inst-${user.id}-${attempt}`, purchaseToken: tokenFor(user.id, attempt, nowMs) });
+    if (!userInstances.has(user.id)) userInstances.set(user.id, new Set());
+    userInstances.get(user.id)!.add(answer.instance);
+    return { user, answer };
+  });
   const raceSeconds = (performance.now() - raceStartedAt) / 1000;
   const outcomes: Record<string, number> = {};
   for (const { answer } of raceAnswers) {
@@ -241,7 +224,7 @@ async function runScenario(topology: Awaited<ReturnType<typeof startTopology>>) 
   const payers = shuffle([...winners]).slice(0, Math.round(winners.length * payShare));
   console.log(`→ pay: ${payers.length} of ${winners.length} winners pay`);
   const payOne = (winner: { user: { id: string }; orderId: string }) => post("order.pay", { orderId: winner.orderId, paymentKey: `inst_${winner.orderId}`, amount: SALE_PRICE, addressId: addressByUser.get(winner.user.id) }, cookies.get(winner.user.id));
-  const payAnswers = await pool(payers.map((winner) => () => payOne(winner)), 16);
+  const payAnswers = await inPool(payers, 16, payOne);
   const payFailures = payAnswers.filter((answer) => !answer.json.result).length;
 
   // 3. Every instance's clock passes the hold window; due work on whichever instance holds the lease expires the rest.
@@ -262,21 +245,18 @@ async function runScenario(topology: Awaited<ReturnType<typeof startTopology>>) 
   const lateNowMs = await appNowMs();
   console.log(`→ sell out: ${late.length} late buyers`);
   // Each late buyer presses until they reach the limit or the sale is gone (one device per press).
-  const lateAnswers = await pool(
-    late.map((user) => async () => {
-      const won: Array<{ user: typeof user; orderId: string }> = [];
-      for (let attempt = 0; attempt < Math.min(limitPerUser, attemptsPerUser); attempt += 1) {
-        const answer = await post("sale.reserve", { saleId: sale.id, idempotencyKey: `inst-late-${user.id}-${attempt}`, purchaseToken: tokenFor(user.id, attempt, lateNowMs) });
-        const orderId = answer.json.result?.data.json.orderId;
-        if (answer.json.result?.data.json.outcome !== "WON" || typeof orderId !== "string") break;
-        won.push({ user, orderId });
-      }
-      return won;
-    }),
-    concurrency,
-  );
+  const lateAnswers = await inPool(late, concurrency, async (user) => {
+    const won: Array<{ user: typeof user; orderId: string }> = [];
+    for (let attempt = 0; attempt < Math.min(limitPerUser, attemptsPerUser); attempt += 1) {
+      const answer = await post("sale.reserve", { saleId: sale.id, idempotencyKey: `inst-late-${user.id}-${attempt}`, purchaseToken: tokenFor(user.id, attempt, lateNowMs) });
+      const orderId = answer.json.result?.data.json.orderId;
+      if (answer.json.result?.data.json.outcome !== "WON" || typeof orderId !== "string") break;
+      won.push({ user, orderId });
+    }
+    return won;
+  });
   const lateWinners = lateAnswers.flat();
-  const latePayAnswers = await pool(lateWinners.map((winner) => () => payOne(winner)), 16);
+  const latePayAnswers = await inPool(lateWinners, 16, payOne);
   const lastPaidAt = performance.now();
   const paidUnits = await db.order.count({ where: { saleId: sale.id, status: "PAID" } });
   const soldOutNoticeMs: Record<string, number | null> = {};
