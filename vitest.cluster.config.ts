@@ -13,6 +13,8 @@ export const clusterTestFiles = [
   "server/api/routers/sale.test.ts",
   "server/api/routers/admin-sale-dashboard.test.ts",
   "server/domain/sales/waiting-room.test.ts",
+  "server/domain/sales/stock-buckets.test.ts",
+  "server/domain/sales/queue-log.test.ts",
   "server/domain/accounts/session-state.test.ts",
   "server/rate-limit.test.ts",
   "server/payments/shared-breaker.test.ts",

@@ -16,6 +16,10 @@
  *              answer), the time from the kill until reserves succeed again, holds answered WON before the kill that
  *              the promoted replica does not have, oversold and Redis↔MySQL drift right after the load and again after
  *              the app's due-work reconcile had time to run.
+ *   2b. buckets on the same 3-primary cluster: the same 1-sale reserve phase against a sale with K = 1 stock bucket and
+ *              one with K = --buckets (default 3, sale-buckets.ts), reporting each primary's Redis CPU per attempt and
+ *              where each bucket lives: one split sale's reservations spread over the primaries. `--only-buckets` runs
+ *              this part alone (no single-Redis, no 6-sale phase, no failover).
  *   4. failover again on a fresh cluster, with the replica cut off for --forced-lag-ms (default 1000) before the kill
  *              (SIGSTOP, its link killed on the primary, SIGCONT after the kill): a replica that far behind, so holds
  *              it never received are really lost with the primary.
@@ -54,6 +58,8 @@ const { values: flags } = parseArgs({
     "reconcile-wait": { type: "string", default: "12" },
     "forced-lag-ms": { type: "string", default: "1000" },
     "no-failover": { type: "boolean", default: false },
+    buckets: { type: "string", default: "3" },
+    "only-buckets": { type: "boolean", default: false },
     build: { type: "boolean", default: false },
   },
 });
@@ -68,6 +74,8 @@ const failoverSeconds = Number(flags["failover-seconds"]);
 const killAfterS = Number(flags["kill-after"]);
 const failoverUsers = Number(flags["failover-users"]);
 const failoverStock = Number(flags["failover-stock"]);
+const stockBucketCount = Number(flags.buckets);
+const onlyBuckets = flags["only-buckets"];
 const prefix = "fmtopo:";
 
 process.on("SIGINT", () => process.exit(130));
@@ -233,7 +241,7 @@ async function main() {
   const { issuePurchaseToken } = await import("~/server/domain/sales/purchase-token.ts");
   const { freshPurchaseSession } = await import("~/server/testing/sales.ts");
   const { reconcileSale } = await import("~/server/domain/sales/reconcile-sale.ts");
-  const { saleKeys } = await import("~/server/domain/sales/keys.ts");
+  const { saleKeys, saleBucketKeys } = await import("~/server/domain/sales/keys.ts");
   const { createRedisClient, closeRedis } = await import("~/server/redis.ts");
   const { systemClock } = await import("~/server/clock.ts");
   const { createApp } = await import("~/server/app.ts");
@@ -244,7 +252,7 @@ async function main() {
   console.log(`→ creating ${Math.max(userCount, failoverUsers)} users`);
   const users = await createUsers(db, Math.max(userCount, failoverUsers));
   const opensAt = new Date(Date.now() - 1_000);
-  const newSale = (quantity: number) => createFlashSale(db, { opensAt, quantity, perUserLimit: 1, holdMinutes: 10 });
+  const newSale = (quantity: number, stockBuckets = 1) => createFlashSale(db, { opensAt, quantity, perUserLimit: 1, holdMinutes: 10, stockBuckets });
   const nowMs = Date.now();
   const tokensFor = (saleId: number, count = userCount) => users.slice(0, count).map((user) => issuePurchaseToken({ config }, { userId: user.id, saleId, session: freshPurchaseSession() }, nowMs).token);
   /** `count` reserve bodies, attempt i on sales[i % sales.length] by user i % users. */
@@ -262,7 +270,15 @@ async function main() {
     const orders = await db.order.groupBy({ by: ["userId"], where: { saleId }, _count: { _all: true } });
     const orderCount = orders.reduce((sum, row) => sum + row._count._all, 0);
     const reconciliation = await reconcileSale(createApp({ db, redis, clock: systemClock, config }), saleId, { repair: false });
-    return { sale: saleId, orders: orderCount, oversold: Math.max(0, orderCount - quantity), overLimitUsers: orders.filter((row) => row._count._all > 1).length, drift: reconciliation.drift, invariant: reconciliation.isInvariantHeld };
+    return {
+      sale: saleId,
+      orders: orderCount,
+      oversold: Math.max(0, orderCount - quantity),
+      overLimitUsers: orders.filter((row) => row._count._all > 1).length,
+      drift: reconciliation.drift,
+      invariant: reconciliation.isInvariantHeld,
+      ...(reconciliation.buckets ? { inTransit: reconciliation.buckets.inTransit, allotments: reconciliation.buckets.perBucket.map((bucket) => `${bucket.quantity}(${bucket.sold}+${bucket.held})`).join("/") } : {}),
+    };
   }
 
   async function startApp(label: string, env: Record<string, string>) {
@@ -306,18 +322,52 @@ async function main() {
     return { name, one: { ...one, loadAvg1Before: oneLoad }, many: { ...many, loadAvg1Before: manyLoad }, checks, salePlacement };
   }
 
+  // ------------------------------------------------------------------------- 2b: one sale, K = 1 vs K stock buckets
+  async function runBuckets(nodes: string[], clusterSeed: string) {
+    const redis = createRedisClient({ url: benchEnv.REDIS_URL, clusterNodes: nodes });
+    const app = await startApp(`cluster, K=1 vs K=${stockBucketCount}`, { REDIS_CLUSTER_NODES: nodes.join(",") });
+    const primaries = (await clusterNodes(clusterSeed)).filter((node) => node.role === "master");
+    const statNodes = primaries.map((node) => node.address);
+    await warmSessions(redis, userCount);
+    const [warmUpSale, unsplit, split] = await Promise.all([newSale(stock), newSale(stock, 1), newSale(stock, stockBucketCount)]);
+    const reserveUrl = `${app.url}/api/trpc/sale.reserve`;
+    await wrkReplay({ url: `${app.url}/api/trpc/system.noop`, bodies: ["{}"], quota: 2_000, connections: concurrency, capSeconds: 30, countAll: true });
+    await wrkReplay({ url: reserveUrl, bodies: bodiesFor([warmUpSale!.id], warmUpAttempts), quota: warmUpAttempts, connections: concurrency, capSeconds: 60 });
+    const placement = async (saleId: number, stockBuckets: number) =>
+      Promise.all(
+        Array.from({ length: stockBuckets }, async (_, bucket) => {
+          const slot = await slotOf(clusterSeed, saleBucketKeys(saleId, bucket, stockBuckets).meta);
+          return `b${bucket}→${ownerOf(primaries, slot)?.address ?? "?"} (slot ${slot})`;
+        }),
+      );
+    const phases = [];
+    for (const [sale, stockBuckets] of [
+      [unsplit!, 1],
+      [split!, stockBucketCount],
+    ] as const) {
+      console.log(`→ buckets: reserve, 1 sale with K=${stockBuckets}, ${attempts} attempts, c=${concurrency}`);
+      const loadAvg1Before = loadavg()[0]!;
+      const phase = await measureRedis(statNodes, () => wrkReplay({ url: reserveUrl, bodies: bodiesFor([sale.id], attempts), quota: attempts, connections: concurrency, capSeconds: 120 }));
+      phases.push({ stockBuckets, ...phase, loadAvg1Before, check: await verify(redis, sale.id, stock), placement: await placement(sale.id, stockBuckets) });
+    }
+    await stopChild(app.child);
+    await closeRedis(redis);
+    return phases;
+  }
+
   const loadBefore = loadavg().map((value) => round(value, 2));
-  const single = await runTopology("single", [singleRedis], { REDIS_URL: benchEnv.REDIS_URL, REDIS_CLUSTER_NODES: "" });
+  const single = onlyBuckets ? null : await runTopology("single", [singleRedis], { REDIS_URL: benchEnv.REDIS_URL, REDIS_CLUSTER_NODES: "" });
   const clusterSeeds = startCluster({ firstPort: Number(flags["cluster-port"]), replicas: 0 });
-  const cluster = await runTopology("cluster", clusterSeeds, { REDIS_CLUSTER_NODES: clusterSeeds.join(",") }, clusterSeeds[0]);
+  const cluster = onlyBuckets ? null : await runTopology("cluster", clusterSeeds, { REDIS_CLUSTER_NODES: clusterSeeds.join(",") }, clusterSeeds[0]);
+  const buckets = await runBuckets(clusterSeeds, clusterSeeds[0]!);
   clusterScript("stop", startedClusters.pop()!);
 
   // ------------------------------------------------------------------------- 3: failover
-  const failover = flags["no-failover"] ? null : await runFailover(0);
+  const failover = flags["no-failover"] || onlyBuckets ? null : await runFailover(0);
   // The same drill with the replica cut off for --forced-lag-ms before the kill: a replica that far behind, so the
   // writes it never received (holds included) are really lost with the primary.
   const forcedLagMs = Number(flags["forced-lag-ms"]);
-  const failoverLagged = flags["no-failover"] || forcedLagMs <= 0 ? null : await runFailover(forcedLagMs);
+  const failoverLagged = flags["no-failover"] || onlyBuckets || forcedLagMs <= 0 ? null : await runFailover(forcedLagMs);
 
   async function runFailover(lagMs: number) {
     const spec = { firstPort: Number(flags["failover-port"]), replicas: 1 };
@@ -487,6 +537,7 @@ async function main() {
       "cmds/attempt": phase.total.callsPerAttempt,
     };
   };
+  if (single && cluster) {
   console.table([
     phaseRow("single, 1 sale", single.one),
     phaseRow(`single, ${saleCount} sales`, single.many),
@@ -503,6 +554,11 @@ async function main() {
   );
   console.log(`cluster placement: 1-sale phase on ${cluster.salePlacement.one}; ${saleCount} sales: ${cluster.salePlacement.many.join(", ")}`);
   console.table([...single.checks.map((check) => ({ topology: "single", ...check })), ...cluster.checks.map((check) => ({ topology: "cluster", ...check }))]);
+  }
+  console.log(`one sale on the 3-primary cluster, K=1 vs K=${stockBucketCount} stock buckets:`);
+  console.table(buckets.map((phase) => ({ ...phaseRow(`K=${phase.stockBuckets}`, phase), placement: phase.placement.join(", ") })));
+  console.table(buckets.flatMap((phase) => phase.nodes.map((node) => ({ phase: `K=${phase.stockBuckets}`, node: node.node, "CPU ms": node.cpuMs, "CPU µs/attempt": node.cpuUsPerAttempt, "EVALSHA calls": node.evalshaCalls, "EVALSHA µs/attempt": node.evalshaUsPerAttempt })))); 
+  console.table(buckets.map((phase) => ({ phase: `K=${phase.stockBuckets}`, ...phase.check })));
   for (const drill of [failover, failoverLagged]) {
     if (!drill) continue;
     const { timeline, atEnd, afterDueWork, ...rest } = drill;
@@ -528,15 +584,25 @@ async function main() {
       loadAvg1Before: round(phase.loadAvg1Before, 2),
     };
   };
-  const checks = [...single.checks, ...cluster.checks];
+  const checks = [...(single?.checks ?? []), ...(cluster?.checks ?? []), ...buckets.map((phase) => phase.check)];
   const summary = {
     generator: "wrk -t1 (pre-minted bodies); failover: open-loop node:http from the benchmark process",
     users: userCount,
     stock,
     concurrency,
     sales: saleCount,
-    single: { redis: singleRedis, one: phaseSummary(single.one), many: phaseSummary(single.many) },
-    cluster: { primaries: cluster.one.nodes.map((node) => node.node), oneSaleOn: cluster.salePlacement.one, manySalesOn: cluster.salePlacement.many, one: phaseSummary(cluster.one), many: phaseSummary(cluster.many) },
+    single: single ? { redis: singleRedis, one: phaseSummary(single.one), many: phaseSummary(single.many) } : null,
+    cluster: cluster
+      ? { primaries: cluster.one.nodes.map((node) => node.node), oneSaleOn: cluster.salePlacement.one, manySalesOn: cluster.salePlacement.many, one: phaseSummary(cluster.one), many: phaseSummary(cluster.many) }
+      : null,
+    // One sale on the 3-primary cluster with K = 1 and with K stock buckets: per-primary Redis CPU per attempt.
+    stockBuckets: buckets.map((phase) => ({
+      stockBuckets: phase.stockBuckets,
+      placement: phase.placement,
+      ...phaseSummary({ ...phase, loadAvg1Before: phase.loadAvg1Before }),
+      evalshaCallsPerNode: Object.fromEntries(phase.nodes.map((node) => [node.node, node.evalshaCalls])),
+      check: phase.check,
+    })),
     oversold: checks.reduce((sum, check) => sum + check.oversold, 0),
     overLimitUsers: checks.reduce((sum, check) => sum + check.overLimitUsers, 0),
     redisDbDrift: checks.reduce((sum, check) => sum + check.drift, 0),

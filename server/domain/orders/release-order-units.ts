@@ -37,7 +37,7 @@ export async function releaseOrderUnits(tx: Tx, order: ReleasableOrder, options:
 
 /** After a sale order's change has committed, tell Redis (best effort: syncSaleOrderToRedis logs and moves on). */
 export async function syncSaleOrderAfterCommit(
-  deps: DepsOf<"saleEngine">,
+  deps: DepsOf<"saleEngine" | "db" | "redis" | "clock">,
   order: { id: string; saleId: number | null; userId: string },
   change: SaleOrderChange,
 ) {

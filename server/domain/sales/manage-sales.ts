@@ -6,7 +6,15 @@ import { saleScheduled } from "~/server/domain/events.ts";
 import { idField, MAX_PRICE_WON, MIN_PRICE_WON } from "~/server/domain/input-rules.ts";
 import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
 import { saleChangedTags } from "~/server/domain/public-pages.ts";
-import { CLOSES_BEFORE_OPENS_MESSAGE, OPENS_IN_PAST_MESSAGE, SALE_ADMISSION_MODES, SALE_FAIRNESS_MODES, SALE_LIMITS } from "~/server/domain/sales/sale-limits.ts";
+import { resetSaleBuckets } from "~/server/domain/sales/bucketed-sale-state.ts";
+import {
+  BUCKETS_WITH_WAITING_ROOM_MESSAGE,
+  CLOSES_BEFORE_OPENS_MESSAGE,
+  OPENS_IN_PAST_MESSAGE,
+  SALE_ADMISSION_MODES,
+  SALE_FAIRNESS_MODES,
+  SALE_LIMITS,
+} from "~/server/domain/sales/sale-limits.ts";
 import { refreshSaleMeta } from "~/server/domain/sales/sale-state.ts";
 import { saleSelect } from "~/server/domain/sales/select.ts";
 
@@ -21,6 +29,8 @@ const saleFields = {
   closesAt: z.coerce.date().nullable().optional(),
   perUserLimit: bounded(SALE_LIMITS.perUserLimit).default(1),
   holdMinutes: bounded(SALE_LIMITS.holdMinutes).default(10),
+  /** Redis Cluster slots the stock is split over (sale-buckets.ts); 1 = unsplit. */
+  stockBuckets: bounded(SALE_LIMITS.stockBuckets).default(1),
 };
 
 const waitingRoomFields = {
@@ -34,7 +44,8 @@ const waitingRoomFields = {
 
 export const createSaleInput = z
   .object({ productId: z.number().int().positive(), ...saleFields, ...z.object(waitingRoomFields).partial().shape })
-  .refine((sale) => !sale.closesAt || sale.closesAt > sale.opensAt, { path: ["closesAt"], message: CLOSES_BEFORE_OPENS_MESSAGE });
+  .refine((sale) => !sale.closesAt || sale.closesAt > sale.opensAt, { path: ["closesAt"], message: CLOSES_BEFORE_OPENS_MESSAGE })
+  .refine((sale) => sale.stockBuckets === 1 || !sale.waitingRoomEnabled, { path: ["stockBuckets"], message: BUCKETS_WITH_WAITING_ROOM_MESSAGE });
 export type CreateSaleInput = z.infer<typeof createSaleInput>;
 
 export const updateSaleInput = z.object({
@@ -47,6 +58,7 @@ export const updateSaleInput = z.object({
       closesAt: saleFields.closesAt,
       perUserLimit: bounded(SALE_LIMITS.perUserLimit),
       holdMinutes: bounded(SALE_LIMITS.holdMinutes),
+      stockBuckets: bounded(SALE_LIMITS.stockBuckets),
       ...waitingRoomFields,
     })
     .partial(),
@@ -78,6 +90,7 @@ export async function createSale(deps: Deps, input: CreateSaleInput) {
         admissionRatePerMinute: input.admissionRatePerMinute,
         overbookingPercent: input.overbookingPercent,
         queueOpensMinutesBefore: input.queueOpensMinutesBefore,
+        stockBuckets: input.stockBuckets,
       },
       select: saleSelect,
     });
@@ -91,13 +104,15 @@ export async function createSale(deps: Deps, input: CreateSaleInput) {
 /** Edits are allowed only while the sale is scheduled and not yet open: buyers must never see the rules change. */
 export async function updateSale(deps: Deps, input: UpdateSaleInput) {
   const now = deps.clock.now();
-  const current = await deps.db.sale.findUnique({ where: { id: input.id }, select: { state: true, opensAt: true, closesAt: true } });
+  const current = await deps.db.sale.findUnique({ where: { id: input.id }, select: { state: true, opensAt: true, closesAt: true, quantity: true, stockBuckets: true, waitingRoomEnabled: true } });
   if (!current) throw new DomainError("NOT_FOUND", "세일을 찾을 수 없습니다.");
   if (current.state !== "SCHEDULED" || current.opensAt <= now) throw new DomainError("INVALID_STATE", "시작된 세일은 수정할 수 없습니다.");
   const opensAt = input.data.opensAt ?? current.opensAt;
   const closesAt = input.data.closesAt === undefined ? current.closesAt : input.data.closesAt;
   if (opensAt <= now) throw new DomainError("INVALID_STATE", OPENS_IN_PAST_MESSAGE);
   if (closesAt && closesAt <= opensAt) throw new DomainError("INVALID_STATE", CLOSES_BEFORE_OPENS_MESSAGE);
+  const stockBuckets = input.data.stockBuckets ?? current.stockBuckets;
+  if (stockBuckets > 1 && (input.data.waitingRoomEnabled ?? current.waitingRoomEnabled)) throw new DomainError("INVALID_INPUT", BUCKETS_WITH_WAITING_ROOM_MESSAGE);
 
   const sale = await deps.db.$transaction(async (tx) => {
     // The compare-and-set on state and open time refuses an edit that races the sale's opening.
@@ -106,6 +121,10 @@ export async function updateSale(deps: Deps, input: UpdateSaleInput) {
     if (input.data.opensAt) await enqueueEvent(tx, saleScheduled, { saleId: input.id, opensAt: opensAt.toISOString() });
     return tx.sale.findUniqueOrThrow({ where: { id: input.id }, select: saleSelect });
   });
+  // A split sale's allotments depend on its quantity and K: before the open nothing is held, so split it afresh.
+  const isResplit = (current.stockBuckets > 1 || stockBuckets > 1) && (stockBuckets !== current.stockBuckets || sale.quantity !== current.quantity);
+  if (isResplit) await resetSaleBuckets(deps, { saleId: input.id, stockBucketCounts: [current.stockBuckets, stockBuckets] });
+  if (stockBuckets !== current.stockBuckets) deps.saleEngine.caches.stockBuckets.forget(input.id);
   await refreshSaleMeta(deps, input.id);
   deps.invalidatePublicPages(saleChangedTags(input.id));
   return sale;

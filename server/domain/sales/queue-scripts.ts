@@ -9,7 +9,8 @@ import { defineSaleScript } from "~/server/domain/sales/sale-script.ts";
 export const LATE_ARRIVAL_OFFSET = 1e12;
 
 export type JoinQueueReply =
-  | { state: "JOINED" | "ALREADY"; rank: number }
+  | { state: "JOINED"; rank: number; seq: number; score: number; isRejoin: boolean }
+  | { state: "ALREADY"; rank: number }
   | { state: "NOT_YET"; queueOpensAtMs: number }
   | { state: "RATE_LIMITED"; retryAfterMs: number }
   | { state: "CLOSED" | "SOLD_OUT" | "RAFFLE_CLOSED" | "OFF" | "MISSING" };
@@ -19,6 +20,7 @@ function joinQueueReply(raw: unknown): JoinQueueReply {
   const state = String(reply[0]);
   switch (state) {
     case "JOINED":
+      return { state, rank: Number(reply[1]), seq: Number(reply[2]), score: Number(reply[3]), isRejoin: reply[4] === "1" };
     case "ALREADY":
       return { state, rank: Number(reply[1]) };
     case "NOT_YET":
@@ -40,7 +42,9 @@ function joinQueueReply(raw: unknown): JoinQueueReply {
  * Takes (or returns) a person's place, rate limit included, in one round trip: every attempt on a loaded sale counts
  * against `userLimit` per window (the rate-limit table's queueJoinUser) in the window's hash (`rateWindow`), as the
  * reservation script counts its own. `rejoin` '1' sends an admitted person whose pass lapsed to the back.
- * Replies JOINED rank | ALREADY rank | NOT_YET queueOpensAt | CLOSED | SOLD_OUT | RAFFLE_CLOSED | OFF |
+ * JOINED also carries the arrival number and score it gave (and whether it moved an existing place), which
+ * joinQueue logs in MySQL before it answers (queue-log.ts).
+ * Replies JOINED rank seq score rejoined | ALREADY rank | NOT_YET queueOpensAt | CLOSED | SOLD_OUT | RAFFLE_CLOSED | OFF |
  * RATE_LIMITED retryAfterMs | MISSING
  */
 export const joinQueueScript = defineSaleScript({
@@ -67,7 +71,9 @@ local seq = redis.call('HINCRBY', KEY_queueMeta, 'seq', 1)
 local score = seq
 if now >= opens_at then score = ${LATE_ARRIVAL_OFFSET} + seq end
 redis.call('ZADD', KEY_queue, score, ARG_userId)
-return {'JOINED', tostring(redis.call('ZRANK', KEY_queue, ARG_userId))}
+local rejoined = '0'
+if existing then rejoined = '1' end
+return {'JOINED', tostring(redis.call('ZRANK', KEY_queue, ARG_userId)), tostring(seq), tostring(score), rejoined}
 `,
 });
 
@@ -80,6 +86,8 @@ export type QueueStatusReply = {
   held: number;
   passExpiresAtMs: number;
   admittedTotal: number;
+  /** The people this call admitted (empty unless it advanced the threshold) and their passes' expiry, to be logged. */
+  admittedNow: { userIds: string[]; passExpiresAtMs: number };
 };
 
 /**
@@ -88,7 +96,8 @@ export type QueueStatusReply = {
  * Admission: RATE admits ratePerMinute people per minute since the open time; AUTO keeps the people admitted but
  * not yet holding a unit within (units still buyable × overbooking%) − held. Nobody is admitted before the open time
  * or before a shuffle/raffle draw has run. Once no unit can come back (all sold, none held) the line closes.
- * Returns {state, rank, threshold, queueLength, available, held, passExpiresAt, admittedTotal}
+ * Returns {state, rank, threshold, queueLength, available, held, passExpiresAt, admittedTotal, newcomersPassExpiresAt,
+ * …newcomers}: the people admitted by this very call, so the caller can log the admission in MySQL (queue-log.ts).
  * state: WAITING | ADMITTED | PASS_LAPSED | NOT_IN_QUEUE | SOLD_OUT | NEEDS_DRAW | OFF | MISSING
  */
 export const queueStatusScript = defineSaleScript({
@@ -107,6 +116,7 @@ export const queueStatusScript = defineSaleScript({
       held: Number(reply[5]),
       passExpiresAtMs: Number(reply[6]),
       admittedTotal: Number(reply[7]),
+      admittedNow: { passExpiresAtMs: Number(reply[8] ?? 0), userIds: reply.slice(9).map(String) },
     };
   },
   lua: `
@@ -127,6 +137,8 @@ local buyable = quantity - sold
 local available = buyable - held
 if available < 0 then available = 0 end
 local drawn = redis.call('HGET', KEY_queueMeta, 'drawn') == '1'
+local newcomers = {}
+local newcomers_expire_at = 0
 
 if now >= opens_at and meta[5] ~= 'FIFO' and not drawn then
   return {'NEEDS_DRAW', '0', tostring(threshold), tostring(queue_length), tostring(available), tostring(held), '0', '0'}
@@ -143,8 +155,9 @@ if now >= opens_at and buyable > 0 and threshold < queue_length then
   end
   if target > queue_length then target = queue_length end
   if target > threshold then
-    local newcomers = redis.call('ZRANGE', KEY_queue, threshold, target - 1)
+    newcomers = redis.call('ZRANGE', KEY_queue, threshold, target - 1)
     local expires_at = now + tonumber(ARG_passTtlMs)
+    newcomers_expire_at = expires_at
     for _, member in ipairs(newcomers) do redis.call('ZADD', KEY_admitted, expires_at, member) end
     redis.call('HSET', KEY_queueMeta, 'threshold', target)
     redis.call('HINCRBY', KEY_queueMeta, 'admitted', #newcomers)
@@ -156,7 +169,9 @@ end
 
 local admitted_total = redis.call('HGET', KEY_queueMeta, 'admitted') or '0'
 local function reply(state, rank, pass_expires)
-  return {state, tostring(rank), tostring(threshold), tostring(queue_length), tostring(available), tostring(held), tostring(pass_expires), admitted_total}
+  local answer = {state, tostring(rank), tostring(threshold), tostring(queue_length), tostring(available), tostring(held), tostring(pass_expires), admitted_total, tostring(newcomers_expire_at)}
+  for _, member in ipairs(newcomers) do answer[#answer + 1] = member end
+  return answer
 end
 if buyable <= 0 then return reply('SOLD_OUT', -1, 0) end
 if ARG_userId == '' then return reply('WAITING', -1, 0) end
@@ -168,5 +183,63 @@ if rank < threshold then
   return reply('PASS_LAPSED', rank, 0)
 end
 return reply('WAITING', rank, 0)
+`,
+});
+
+/**
+ * Takes back a place joinQueue could not log in MySQL, but only if it is still the one that join gave (same score):
+ * a place nobody was told about must not survive, and a later, logged place of the same person must. Replies 1 | 0.
+ */
+export const forgetQueuePlaceScript = defineSaleScript({
+  name: "forget-queue-place",
+  keys: ["queue"],
+  args: ["userId", "score"],
+  reply: (raw) => Number(raw),
+  lua: `
+local score = redis.call('ZSCORE', KEY_queue, ARG_userId)
+if score and tonumber(score) == tonumber(ARG_score) then return redis.call('ZREM', KEY_queue, ARG_userId) end
+return 0
+`,
+});
+
+/** Puts a person back at the place MySQL logged for them and replies with its rank (0-based). */
+export const restoreQueuePlaceScript = defineSaleScript({
+  name: "restore-queue-place",
+  keys: ["queue"],
+  args: ["userId", "score"],
+  reply: (raw) => Number(raw),
+  lua: `
+redis.call('ZADD', KEY_queue, ARG_score, ARG_userId)
+return redis.call('ZRANK', KEY_queue, ARG_userId)
+`,
+});
+
+/**
+ * One chunk of a rebuild from the MySQL log (queue-log.ts). `entries` [[userId, score], …] are added only where the
+ * person has no place (NX), so a live place is never disturbed, unless `overwrite` is '1' (the draw's order, which is
+ * recomputed from the sale's seed and so equals any live one). `passes` [[userId, expiresAtMs], …] go back into
+ * `admitted` (NX). seq, threshold and admitted are only ever raised; `drawn` '1' marks the draw done.
+ * Replies with the number of places added.
+ */
+export const restoreQueueScript = defineSaleScript({
+  name: "restore-queue",
+  keys: ["queue", "queueMeta", "admitted"],
+  args: ["entries", "overwrite", "passes", "seq", "threshold", "admitted", "drawn"],
+  reply: (raw) => Number(raw),
+  lua: `
+local added = 0
+for _, entry in ipairs(cjson.decode(ARG_entries)) do
+  if ARG_overwrite == '1' then
+    added = added + redis.call('ZADD', KEY_queue, entry[2], entry[1])
+  else
+    added = added + redis.call('ZADD', KEY_queue, 'NX', entry[2], entry[1])
+  end
+end
+for _, pass in ipairs(cjson.decode(ARG_passes)) do redis.call('ZADD', KEY_admitted, 'NX', pass[2], pass[1]) end
+for field, value in pairs({seq = ARG_seq, threshold = ARG_threshold, admitted = ARG_admitted}) do
+  if tonumber(redis.call('HGET', KEY_queueMeta, field) or '0') < tonumber(value) then redis.call('HSET', KEY_queueMeta, field, value) end
+end
+if ARG_drawn == '1' then redis.call('HSET', KEY_queueMeta, 'drawn', '1') end
+return added
 `,
 });

@@ -1,8 +1,11 @@
 import type { Redis } from "@upstash/redis";
 
 import type { DepsOf } from "~/server/deps.ts";
-import { saleKeys } from "~/server/domain/sales/keys.ts";
+import { reconcileBucketedSale } from "~/server/domain/sales/reconcile-buckets.ts";
+import { saleKeys, type SaleKeys } from "~/server/domain/sales/keys.ts";
+import { saleStockBuckets } from "~/server/domain/sales/sale-buckets.ts";
 import { HOLD_GRACE_MS } from "~/server/domain/sales/sale-config.ts";
+import { reconcileLiveQueues } from "~/server/domain/sales/queue-log.ts";
 import { computeSaleStateFromDb, rebuildSaleState } from "~/server/domain/sales/sale-state.ts";
 import { applySaleFixesScript } from "~/server/domain/sales/scripts.ts";
 import { logger } from "~/server/logger.ts";
@@ -15,15 +18,15 @@ type Deps = DepsOf<"db" | "redis" | "clock" | "saleEngine">;
  */
 const IN_FLIGHT_WINDOW_MS = 10_000;
 
-type Drift = {
+export type Drift = {
   soldDelta: number;
   holdsMissingInRedis: Array<[string, string, number]>;
   holdsUnknownToDb: string[];
   userCounts: Record<string, number>;
 };
 
-async function readRedisState(redis: Redis, saleId: number) {
-  const keys = saleKeys(saleId);
+/** One slot's sale state (the sale's keys, or one stock bucket's: keys from saleBucketKeys). */
+export async function readRedisState(redis: Redis, keys: Pick<SaleKeys, "meta" | "holds" | "holders" | "users">) {
   const [meta, holds, holders, users] = await redis
     .pipeline()
     .hgetall<Record<string, string | number>>(keys.meta)
@@ -41,12 +44,23 @@ async function readRedisState(redis: Redis, saleId: number) {
 async function measureDrift(deps: Deps, saleId: number) {
   const nowMs = deps.clock.now().getTime();
   const db = await computeSaleStateFromDb(deps, saleId);
-  const redis = await readRedisState(deps.redis, saleId);
+  const redis = await readRedisState(deps.redis, saleKeys(saleId));
   if (!redis) return { db, redis, drift: null };
+  const drift = computeDrift({ sold: db.meta.sold, holdMs: db.meta.holdMs, holds: db.holds, userUnits: db.userUnits }, redis, nowMs);
+  return { db, redis, drift };
+}
 
+type RedisSaleState = NonNullable<Awaited<ReturnType<typeof readRedisState>>>;
+
+/** How Redis differs from what MySQL says it should hold (one sale, or one stock bucket and its buyers' orders). */
+export function computeDrift(
+  db: { sold: number; holdMs: number; holds: Array<[string, string, number]>; userUnits: Record<string, number> },
+  redis: RedisSaleState,
+  nowMs: number,
+): Drift {
   const activeInRedis = [...redis.holdDeadlines].filter(([, deadline]) => deadline + HOLD_GRACE_MS > nowMs);
   const dbHoldIds = new Set(db.holds.map(([orderId]) => orderId));
-  const holdMs = db.meta.holdMs;
+  const holdMs = db.holdMs;
   const holdsUnknownToDb = activeInRedis
     .filter(([orderId, deadline]) => !dbHoldIds.has(orderId) && nowMs - (deadline - holdMs) > IN_FLIGHT_WINDOW_MS)
     .map(([orderId]) => orderId);
@@ -63,17 +77,16 @@ async function measureDrift(deps: Deps, saleId: number) {
     if ((redis.userUnits[userId] ?? 0) !== expected) userCounts[userId] = expected;
   }
 
-  const drift: Drift = { soldDelta: db.meta.sold - redis.sold, holdsMissingInRedis, holdsUnknownToDb, userCounts };
-  return { db, redis, drift };
+  return { soldDelta: db.sold - redis.sold, holdsMissingInRedis, holdsUnknownToDb, userCounts };
 }
 
-function driftSize(drift: Drift | null) {
+export function driftSize(drift: Drift | null) {
   if (!drift) return 0;
   return Math.abs(drift.soldDelta) + drift.holdsMissingInRedis.length + drift.holdsUnknownToDb.length + Object.keys(drift.userCounts).length;
 }
 
 /** Keeps only the fixes seen in both readings: a difference caused by a request in flight disappears by the second. */
-function stableDrift(first: Drift, second: Drift): Drift {
+export function stableDrift(first: Drift, second: Drift): Drift {
   const firstMissing = new Set(first.holdsMissingInRedis.map(([orderId]) => orderId));
   const firstUnknown = new Set(first.holdsUnknownToDb);
   return {
@@ -95,6 +108,20 @@ export type SaleReconciliation = {
   rebuilt: boolean;
   /** sold + held + available = quantity, checked on the Redis side. */
   isInvariantHeld: boolean;
+  /** A sale split into stock buckets (K > 1) only: its allotments and transfers (reconcile-buckets.ts). */
+  buckets?: BucketsReconciliation;
+};
+
+export type BucketsReconciliation = {
+  stockBuckets: number;
+  /** Each bucket's allotment, sold and active holds in Redis. */
+  perBucket: Array<{ quantity: number; sold: number; held: number }>;
+  /** Units given but not yet received after this pass. */
+  inTransit: number;
+  /** Stuck transfers this pass finished. */
+  transfersCompleted: number;
+  /** Units added to the emptiest bucket because the allotments plus transit fell short of the quantity. */
+  toppedUp: number;
 };
 
 /**
@@ -102,8 +129,15 @@ export type SaleReconciliation = {
  * drift that is stable across two readings. Missing keys are rebuilt. Runs at open, periodically, and on demand.
  */
 export async function reconcileSale(deps: Deps, saleId: number, options: { repair?: boolean; settleMs?: number } = {}): Promise<SaleReconciliation> {
+  const stockBuckets = await saleStockBuckets(deps, saleId);
+  if (stockBuckets > 1) return reconcileBucketedSale(deps, saleId, stockBuckets, options);
   const repair = options.repair ?? true;
   let first = await measureDrift(deps, saleId);
+  if (first.db.sale.stockBuckets > 1) {
+    // This instance's cached K is older than MySQL's (an edit before the open): never repair a split sale as unsplit.
+    deps.saleEngine.caches.stockBuckets.forget(saleId);
+    return reconcileBucketedSale(deps, saleId, first.db.sale.stockBuckets, options);
+  }
   let rebuilt = false;
   if (!first.redis) {
     rebuilt = (await rebuildSaleState(deps, saleId)).rebuilt;
@@ -160,5 +194,7 @@ export async function reconcileLiveSales(deps: Deps) {
     const result = await reconcileSale(deps, sale.id);
     processed += result.repaired + (result.rebuilt ? 1 : 0);
   }
+  // Waiting-room lines behind their MySQL log (a replica promoted without the last joins) are repaired here too.
+  processed += (await reconcileLiveQueues(deps)).processed;
   return { processed };
 }

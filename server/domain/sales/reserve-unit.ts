@@ -3,8 +3,9 @@ import { z } from "zod";
 import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { idField } from "~/server/domain/input-rules.ts";
-import { rateWindowKey, saleKeys, timelineKey, type SaleKeys } from "~/server/domain/sales/keys.ts";
-import { HOLD_GRACE_MS, MAX_OVERDUE_CLEANUP_PER_CALL } from "~/server/domain/sales/sale-config.ts";
+import { rateWindowKey, saleBucketKeys, saleKeys, timelineKey, type SaleKeys } from "~/server/domain/sales/keys.ts";
+import { bucketOfUser, moveUnitsInto, saleStockBuckets } from "~/server/domain/sales/sale-buckets.ts";
+import { HOLD_GRACE_MS, MAX_OVERDUE_CLEANUP_PER_CALL, SOLD_OUT_HINT_MS } from "~/server/domain/sales/sale-config.ts";
 import { rebuildSaleState } from "~/server/domain/sales/sale-state.ts";
 import { releaseHoldScript, reserveUnitScript, type ReserveReply } from "~/server/domain/sales/scripts.ts";
 import { writeHoldOrder, type HoldOrder } from "~/server/domain/sales/write-hold-orders.ts";
@@ -58,16 +59,17 @@ export async function reserveUnit(
   deps: Deps,
   input: { userId: string; saleId: number; idempotencyKey: string; ip: string; admissionPassExpiresAtMs?: number; sessionId?: string },
 ): Promise<ReserveUnitResult> {
-  const keys = saleKeys(input.saleId);
+  const stockBuckets = await saleStockBuckets(deps, input.saleId);
+  const bucket = bucketOfUser(input.userId, stockBuckets);
+  const keys = stockBuckets > 1 ? saleBucketKeys(input.saleId, bucket, stockBuckets) : saleKeys(input.saleId);
   const idempotencyField = `${input.userId}:${input.idempotencyKey}`;
   const orderId = newOrderId();
   const { reserveUser, reserveIp } = deps.saleEngine.limits;
 
-  let reply: ReserveReply = { outcome: "MISSING" };
-  for (let attempt = 0; attempt < 2; attempt += 1) {
+  const runReserve = async () => {
     const nowMs = deps.clock.now().getTime();
     try {
-      reply = await deps.saleEngine.run(reserveUnitScript, {
+      return await deps.saleEngine.run(reserveUnitScript, {
         // Both reserve limits count in one window (config.saleReserveRateLimit.windowMs).
         keys: reserveUnitKeys(keys, nowMs, reserveUser.windowMs),
         args: {
@@ -91,9 +93,15 @@ export async function reserveUnit(
       logger.error({ saleId: input.saleId, err: error }, "reserve script failed");
       throw new DomainError("UNAVAILABLE", TRY_AGAIN, { retryAfterS: 2, cause: error });
     }
+  };
+
+  let reply: ReserveReply = { outcome: "MISSING" };
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    reply = await runReserve();
     if (reply.outcome !== "MISSING") break;
     await rebuildSaleState(deps, input.saleId);
   }
+  if (reply.outcome === "SOLD_OUT" && stockBuckets > 1) reply = await reserveWithUnitsFromOtherBuckets(deps, { saleId: input.saleId, stockBuckets, bucket, runReserve });
 
   switch (reply.outcome) {
     case "WON":
@@ -109,6 +117,42 @@ export async function reserveUnit(
     default:
       return { outcome: reply.outcome };
   }
+}
+
+/**
+ * Transfer rounds one reservation may go through before it answers sold out: a bound, not a target. A round that
+ * moved units and still lost means another buyer of the same bucket won one, and a transfer in flight lasts one round
+ * trip, so buyers leave the loop quickly unless the sale is selling out right then.
+ */
+const MAX_TRANSFER_ROUNDS = 32;
+
+/**
+ * A split sale's bucket ran dry: units move in from another bucket and the reservation is tried again, until a try
+ * wins, or no other bucket has a free unit and none has a transfer still on its way (units in transit are in no
+ * bucket, so a buyer who saw one keeps looking). Every round ends with a try in the buyer's own bucket, which also
+ * catches units that landed there meanwhile. The buyer's limits are still decided by their own bucket alone. Once
+ * nothing was found anywhere, this instance answers the sale's buyers sold out for SOLD_OUT_HINT_MS without asking
+ * again, so a sold-out sale costs about one script per attempt, not K + 1.
+ */
+async function reserveWithUnitsFromOtherBuckets(
+  deps: Deps,
+  input: { saleId: number; stockBuckets: number; bucket: number; runReserve: () => Promise<ReserveReply> },
+): Promise<ReserveReply> {
+  const hints = deps.saleEngine.caches.soldOutHints;
+  if ((hints.get(input.saleId) ?? 0) > deps.clock.now().getTime()) return { outcome: "SOLD_OUT" };
+  let reply: ReserveReply = { outcome: "SOLD_OUT" };
+  for (let round = 0; reply.outcome === "SOLD_OUT" && round < MAX_TRANSFER_ROUNDS; round += 1) {
+    const move = await moveUnitsInto(deps, { saleId: input.saleId, stockBuckets: input.stockBuckets, toBucket: input.bucket }).catch((error: unknown) => {
+      logger.warn({ saleId: input.saleId, err: error }, "stock transfer failed; answering sold out");
+      return { units: 0, isMoving: false };
+    });
+    reply = await input.runReserve();
+    if (reply.outcome !== "SOLD_OUT" || move.units > 0 || move.isMoving) continue;
+    if (hints.size >= 10_000) hints.clear();
+    hints.set(input.saleId, deps.clock.now().getTime() + SOLD_OUT_HINT_MS);
+    break;
+  }
+  return reply;
 }
 
 async function persistWinningHold(

@@ -41,6 +41,11 @@ export class ExpiringCache<Key, Value> {
     }, forget);
     return value;
   }
+
+  /** Drops one entry, so this instance's next reader loads it again (after a write that changed it). */
+  forget(key: Key) {
+    this.#entries.delete(key);
+  }
 }
 
 /** Thousands of viewers polling the same sale share one Redis read per half second per app instance. */
@@ -54,7 +59,7 @@ const ORDER_INFO_CACHE_MS = 5_000;
  * The sale's Redis side, built once per app by the composition root (server/app.ts, `deps.saleEngine`):
  * - `run`: the typed script registry's runner (scripts.ts, queue-scripts.ts; EVALSHA with NOSCRIPT fallback);
  * - `limits`: the sale's rows of the app's rate-limit table (server/rate-limit.ts), from `config`;
- * - `caches`: the per-instance caches of sale status, sale times, the order info of winning holds and the buyers'
+ * - `caches`: the per-instance caches of sale status, sale times, stock bucket counts, the order info of winning holds and the buyers'
  *   confirmed sessions, whose TTLs run on the clock the caller passes. Per engine, so a test's own app never sees
  *   another app's entries.
  * Tests pass their own through createApp({ saleEngine }) or get a fresh one with createApp({ redis, config }).
@@ -73,6 +78,10 @@ export function createSaleEngine(parts: { redis: Redis; config: Pick<AppConfig, 
       status: new ExpiringCache<number, SaleLiveStatus>(STATUS_CACHE_MS),
       times: new ExpiringCache<number, SaleTimes>(TIMES_CACHE_MS),
       orderInfo: new ExpiringCache<number, SaleOrderInfo>(ORDER_INFO_CACHE_MS),
+      // A sale's stock bucket count (sale-buckets.ts): editable only while scheduled, read by every reservation.
+      stockBuckets: new ExpiringCache<number, number>(TIMES_CACHE_MS),
+      // saleId → until when (ms, caller's clock) every stock bucket was found without a free unit (reserve-unit.ts).
+      soldOutHints: new Map<number, number>(),
       // Only "active" is worth remembering; a failed or negative check is asked again next time.
       confirmedSessions: new ExpiringCache<string, boolean>(PURCHASE_SESSION_RECHECK_MS, { maxEntries: 100_000, keep: (isActive) => isActive }),
     },

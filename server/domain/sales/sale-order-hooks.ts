@@ -1,6 +1,7 @@
 
 import type { DepsOf } from "~/server/deps.ts";
 import { saleKeys } from "~/server/domain/sales/keys.ts";
+import { buyerBucketKeys, saleStockBuckets } from "~/server/domain/sales/sale-buckets.ts";
 import { markHoldPaidScript, releaseSaleOrderScript } from "~/server/domain/sales/scripts.ts";
 import type { Db } from "~/server/db.ts";
 import { isPaidOrderStatus, PAID_ORDER_STATUSES } from "~/server/domain/payments/ledger.ts";
@@ -59,10 +60,12 @@ export type SaleOrderChange = "paid" | "released";
  * buyable, a paid hold becomes sold). Both scripts apply once per order, so calling twice is harmless. Best effort:
  * if Redis is unreachable, the next reconciliation repairs it from MySQL.
  */
-export async function syncSaleOrderToRedis(deps: DepsOf<"saleEngine">, order: { id: string; saleId: number; userId: string }, change: SaleOrderChange) {
-  const { meta, holds, holders, users, settled } = saleKeys(order.saleId);
-  const call = { keys: { meta, holds, holders, users, settled }, args: { orderId: order.id, userId: order.userId } };
+export async function syncSaleOrderToRedis(deps: DepsOf<"saleEngine" | "db" | "redis" | "clock">, order: { id: string; saleId: number; userId: string }, change: SaleOrderChange) {
   try {
+    // A split sale keeps the order in its buyer's bucket (sale-buckets.ts).
+    const stockBuckets = await saleStockBuckets(deps, order.saleId);
+    const { meta, holds, holders, users, settled } = stockBuckets > 1 ? buyerBucketKeys(order.saleId, order.userId, stockBuckets) : saleKeys(order.saleId);
+    const call = { keys: { meta, holds, holders, users, settled }, args: { orderId: order.id, userId: order.userId } };
     await deps.saleEngine.run(change === "paid" ? markHoldPaidScript : releaseSaleOrderScript, call);
   } catch (error) {
     logger.warn({ saleId: order.saleId, orderId: order.id, change, err: error }, "sale state not synced to Redis; reconciliation will repair it");

@@ -1,8 +1,11 @@
 
 import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
+import { readBucketedSaleStatus, rebuildSaleBuckets, refreshBucketMeta } from "~/server/domain/sales/bucketed-sale-state.ts";
 import { saleKeys } from "~/server/domain/sales/keys.ts";
+import { restoreQueueFromLog } from "~/server/domain/sales/queue-log.ts";
 import { HOLD_GRACE_MS, SALE_KEYS_TTL_AFTER_CLOSE_S, SOLD_ORDER_STATUSES } from "~/server/domain/sales/sale-config.ts";
+import { saleStockBuckets } from "~/server/domain/sales/sale-buckets.ts";
 import { saleRulesSelect } from "~/server/domain/sales/select.ts";
 import { loadSaleStateScript, readSaleStatusScript } from "~/server/domain/sales/scripts.ts";
 
@@ -24,20 +27,7 @@ export async function computeSaleStateFromDb(deps: DepsOf<"db" | "clock">, saleI
     where: { saleId },
     select: { id: true, userId: true, status: true, paymentDueAt: true, paidAt: true },
   });
-
-  const holds: Array<[string, string, number]> = [];
-  const userUnits: Record<string, number> = {};
-  const settled: string[] = [];
-  let sold = 0;
-  for (const order of orders) {
-    const isSold = (SOLD_ORDER_STATUSES as readonly string[]).includes(order.status);
-    const isActiveHold = order.status === "PENDING_PAYMENT" && order.paymentDueAt.getTime() + HOLD_GRACE_MS > now;
-    if (isSold) sold += 1;
-    if (isActiveHold) holds.push([order.id, order.userId, order.paymentDueAt.getTime()]);
-    if (isSold || isActiveHold) userUnits[order.userId] = (userUnits[order.userId] ?? 0) + 1;
-    if (order.paidAt) settled.push(order.id);
-    if (order.paidAt && !isSold) settled.push(`r:${order.id}`);
-  }
+  const { holds, userUnits, settled, sold } = classifySaleOrders(orders, now);
 
   const meta = {
     quantity: sale.quantity,
@@ -54,11 +44,33 @@ export async function computeSaleStateFromDb(deps: DepsOf<"db" | "clock">, saleI
     admissionRatePerMinute: sale.admissionRatePerMinute,
     overbookingPercent: sale.overbookingPercent,
     queueOpensAt: sale.opensAt.getTime() - sale.queueOpensMinutesBefore * 60_000,
+    // Read back by saleStockBuckets (sale-buckets.ts), so reservations learn K from Redis.
+    stockBuckets: sale.stockBuckets,
   };
-  return { sale, meta, holds, userUnits, settled, soldCountColumn: sale.soldCount };
+  return { sale, meta, holds, userUnits, settled, soldCountColumn: sale.soldCount, orders };
 }
 
-function keysTtlSeconds(meta: { closesAt: number; opensAt: number }, nowMs: number) {
+type SaleOrderRow = { id: string; userId: string; status: string; paymentDueAt: Date; paidAt: Date | null };
+
+/** What a set of a sale's orders puts in Redis: sold units, active holds, each user's units, settled order ids. */
+export function classifySaleOrders(orders: readonly SaleOrderRow[], nowMs: number) {
+  const holds: Array<[string, string, number]> = [];
+  const userUnits: Record<string, number> = {};
+  const settled: string[] = [];
+  let sold = 0;
+  for (const order of orders) {
+    const isSold = (SOLD_ORDER_STATUSES as readonly string[]).includes(order.status);
+    const isActiveHold = order.status === "PENDING_PAYMENT" && order.paymentDueAt.getTime() + HOLD_GRACE_MS > nowMs;
+    if (isSold) sold += 1;
+    if (isActiveHold) holds.push([order.id, order.userId, order.paymentDueAt.getTime()]);
+    if (isSold || isActiveHold) userUnits[order.userId] = (userUnits[order.userId] ?? 0) + 1;
+    if (order.paidAt) settled.push(order.id);
+    if (order.paidAt && !isSold) settled.push(`r:${order.id}`);
+  }
+  return { holds, userUnits, settled, sold };
+}
+
+export function keysTtlSeconds(meta: { closesAt: number; opensAt: number }, nowMs: number) {
   const end = meta.closesAt || meta.opensAt + 30 * 24 * 3600_000;
   return Math.max(3600, Math.ceil((end - nowMs) / 1000) + SALE_KEYS_TTL_AFTER_CLOSE_S);
 }
@@ -69,6 +81,8 @@ function keysTtlSeconds(meta: { closesAt: number; opensAt: number }, nowMs: numb
  * concurrent rebuild can never overwrite a live state.
  */
 export async function rebuildSaleState(deps: Deps, saleId: number) {
+  const stockBuckets = await saleStockBuckets(deps, saleId);
+  if (stockBuckets > 1) return rebuildSaleBuckets(deps, saleId, stockBuckets);
   const keys = saleKeys(saleId);
   const lockToken = crypto.randomUUID();
   const hasLock = (await deps.redis.set(keys.rebuildLock, lockToken, { nx: true, px: 5_000 })) === "OK";
@@ -81,6 +95,13 @@ export async function rebuildSaleState(deps: Deps, saleId: number) {
   }
   try {
     const state = await computeSaleStateFromDb(deps, saleId);
+    if (state.sale.stockBuckets > 1) {
+      // This instance's cached K is older than MySQL's (an edit before the open): never load a split sale unsplit.
+      deps.saleEngine.caches.stockBuckets.forget(saleId);
+      throw new DomainError("UNAVAILABLE", "세일 정보를 불러오지 못했습니다. 잠시 후 다시 시도해 주세요.", { retryAfterS: 1 });
+    }
+    // The waiting-room line first: joins wait for the meta below, so none can take a number the log already holds.
+    await restoreQueueFromLog(deps, saleId);
     const loaded = await deps.saleEngine.run(loadSaleStateScript, {
       keys: { meta: keys.meta, holds: keys.holds, holders: keys.holders, users: keys.users, idempotency: keys.idempotency, settled: keys.settled },
       args: {
@@ -100,6 +121,7 @@ export async function rebuildSaleState(deps: Deps, saleId: number) {
 /** Pushes admin changes (pause, resume, close, edits before open) into Redis, or loads the sale if it is absent. */
 export async function refreshSaleMeta(deps: Deps, saleId: number) {
   const state = await computeSaleStateFromDb(deps, saleId);
+  if (state.sale.stockBuckets > 1) return refreshBucketMeta(deps, state);
   const keys = saleKeys(saleId);
   if ((await deps.redis.exists(keys.meta)) === 0) return rebuildSaleState(deps, saleId);
   const { sold: _sold, ...adminFields } = state.meta;
@@ -112,6 +134,8 @@ export type SaleLiveStatus = { quantity: number; sold: number; held: number; ava
 
 /** Live counters from Redis (rebuilding if needed). sold + held + available = quantity by construction. */
 export async function readSaleStatus(deps: Deps, saleId: number): Promise<SaleLiveStatus> {
+  const stockBuckets = await saleStockBuckets(deps, saleId);
+  if (stockBuckets > 1) return readBucketedSaleStatus(deps, saleId, stockBuckets);
   const keys = saleKeys(saleId);
   for (let attempt = 0; attempt < 2; attempt += 1) {
     const reply = await deps.saleEngine.run(readSaleStatusScript, { keys: { meta: keys.meta, holds: keys.holds }, args: { nowMs: deps.clock.now().getTime(), graceMs: HOLD_GRACE_MS } });

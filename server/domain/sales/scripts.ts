@@ -306,3 +306,146 @@ end
 return 1
 `,
 });
+
+/*
+ * Stock buckets (K > 1, sale-buckets.ts). Each bucket's meta `quantity` is its allotment; a unit moves between
+ * buckets only through give-units (donor: allotment down, journaled in `xferOut`) then receive-units (receiver:
+ * allotment up, once per transfer id thanks to `xferIn`). Between the two the units are in transit: never in two
+ * buckets' allotments at once, so the buckets together can never offer more than the sale's quantity.
+ */
+
+/**
+ * A bucket gives up to half its free units (free = allotment - sold - active holds, at least 1 when any is free) to
+ * `toBucket`, journaled under `transferId` as "<toBucket>:<units>:<nowMs>" until the receiver has them. Replies the
+ * units given; when it has none free, -2 if its journal still holds a transfer (units on their way to a bucket the
+ * caller may already have asked), else 0; -1 when its keys are gone.
+ */
+export const giveUnitsScript = defineSaleScript({
+  name: "give-units",
+  keys: ["meta", "holds", "xferOut"],
+  args: ["nowMs", "graceMs", "transferId", "toBucket"],
+  reply: integerReply,
+  lua: `
+local meta = redis.call('HMGET', KEY_meta, 'quantity', 'sold')
+if not meta[1] then return -1 end
+local active = redis.call('ZCOUNT', KEY_holds, '(' .. (tonumber(ARG_nowMs) - tonumber(ARG_graceMs)), '+inf')
+local free = tonumber(meta[1]) - tonumber(meta[2]) - active
+if free <= 0 then
+  if redis.call('HLEN', KEY_xferOut) > 0 then return -2 end
+  return 0
+end
+local units = math.ceil(free / 2)
+redis.call('HINCRBY', KEY_meta, 'quantity', -units)
+redis.call('HSET', KEY_xferOut, ARG_transferId, ARG_toBucket .. ':' .. units .. ':' .. ARG_nowMs)
+local ttl = redis.call('TTL', KEY_meta)
+if ttl > 0 then redis.call('EXPIRE', KEY_xferOut, ttl) end
+return units
+`,
+});
+
+/** A bucket receives a journaled transfer, once: replies 1 (applied), 0 (already applied), -1 (keys gone). */
+export const receiveUnitsScript = defineSaleScript({
+  name: "receive-units",
+  keys: ["meta", "xferIn"],
+  args: ["transferId", "units"],
+  reply: integerReply,
+  lua: `
+if redis.call('EXISTS', KEY_meta) == 0 then return -1 end
+if redis.call('SADD', KEY_xferIn, ARG_transferId) == 0 then return 0 end
+redis.call('HINCRBY', KEY_meta, 'quantity', tonumber(ARG_units))
+local ttl = redis.call('TTL', KEY_meta)
+if ttl > 0 then redis.call('EXPIRE', KEY_xferIn, ttl) end
+return 1
+`,
+});
+
+/**
+ * Adds units to a bucket's allotment (reconcile's top-up of a deficit it measured under the rebuild lock). Replies
+ * the new allotment, -1 when the keys are gone.
+ */
+export const topUpAllotmentScript = defineSaleScript({
+  name: "top-up-allotment",
+  keys: ["meta"],
+  args: ["units"],
+  reply: integerReply,
+  lua: `
+if redis.call('EXISTS', KEY_meta) == 0 then return -1 end
+return redis.call('HINCRBY', KEY_meta, 'quantity', tonumber(ARG_units))
+`,
+});
+
+export type BucketLedgerReply =
+  | { isMissing: true }
+  | {
+      isMissing: false;
+      quantity: number;
+      sold: number;
+      held: number;
+      /** [transferId, toBucket, units, givenAtMs] */
+      given: Array<[string, number, number, number]>;
+      received: Set<string>;
+    };
+
+/**
+ * One bucket's allotment, sold, active holds, transfer journal and received transfers, read atomically (a transfer
+ * is either wholly before or wholly after this reading).
+ */
+export const readBucketLedgerScript = defineSaleScript({
+  name: "read-bucket-ledger",
+  keys: ["meta", "holds", "xferOut", "xferIn"],
+  args: ["nowMs", "graceMs"],
+  reply: (raw): BucketLedgerReply => {
+    const reply = raw as unknown[];
+    if (String(reply[0]) === "MISSING") return { isMissing: true };
+    const journal = (reply[3] ?? []) as unknown[];
+    const given: Array<[string, number, number, number]> = [];
+    for (let index = 0; index + 1 < journal.length; index += 2) {
+      const [toBucket, units, givenAtMs] = String(journal[index + 1]).split(":").map(Number);
+      given.push([String(journal[index]), toBucket!, units!, givenAtMs!]);
+    }
+    return {
+      isMissing: false,
+      quantity: Number(reply[0]),
+      sold: Number(reply[1]),
+      held: Number(reply[2]),
+      given,
+      received: new Set(((reply[4] ?? []) as unknown[]).map(String)),
+    };
+  },
+  lua: `
+local meta = redis.call('HMGET', KEY_meta, 'quantity', 'sold')
+if not meta[1] then return {'MISSING'} end
+local active = redis.call('ZCOUNT', KEY_holds, '(' .. (tonumber(ARG_nowMs) - tonumber(ARG_graceMs)), '+inf')
+return {meta[1], meta[2], active, redis.call('HGETALL', KEY_xferOut), redis.call('SMEMBERS', KEY_xferIn)}
+`,
+});
+
+/**
+ * loadSaleStateScript for one stock bucket: the same conditional load, plus `received` (JSON [transferId…]), the
+ * transfers into this bucket that its rebuilt allotment already counts, marked applied so that finishing them later
+ * cannot add their units a second time.
+ */
+export const loadBucketStateScript = defineSaleScript({
+  name: "load-bucket-state",
+  keys: [...HOLD_KEYS, "idempotency", "settled", "xferIn"],
+  args: ["meta", "holds", "userCounts", "settled", "received", "ttlS"],
+  reply: integerReply,
+  lua: `
+if redis.call('EXISTS', KEY_meta) == 1 then return 0 end
+redis.call('DEL', KEY_holds, KEY_holders, KEY_users, KEY_settled, KEY_xferIn)
+local meta = cjson.decode(ARG_meta)
+for field, value in pairs(meta) do redis.call('HSET', KEY_meta, field, tostring(value)) end
+for _, hold in ipairs(cjson.decode(ARG_holds)) do
+  redis.call('ZADD', KEY_holds, hold[3], hold[1])
+  redis.call('HSET', KEY_holders, hold[1], hold[2])
+end
+for user_id, count in pairs(cjson.decode(ARG_userCounts)) do redis.call('HSET', KEY_users, user_id, count) end
+for _, member in ipairs(cjson.decode(ARG_settled)) do redis.call('SADD', KEY_settled, member) end
+for _, transfer_id in ipairs(cjson.decode(ARG_received)) do redis.call('SADD', KEY_xferIn, transfer_id) end
+local ttl = tonumber(ARG_ttlS)
+for _, key in ipairs({KEY_meta, KEY_holds, KEY_holders, KEY_users, KEY_idempotency, KEY_settled, KEY_xferIn}) do
+  if redis.call('EXISTS', key) == 1 then redis.call('EXPIRE', key, ttl) end
+end
+return 1
+`,
+});

@@ -16,6 +16,7 @@ export const saleRulesSelect = {
   admissionRatePerMinute: true,
   overbookingPercent: true,
   queueOpensMinutesBefore: true,
+  stockBuckets: true,
 } satisfies Prisma.SaleSelect;
 
 export const saleSelect = {

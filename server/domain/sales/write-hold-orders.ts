@@ -1,6 +1,6 @@
-import type { Db } from "~/server/db.ts";
 import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
+import { createGroupCommit, type GroupCommitPending } from "~/server/domain/group-commit.ts";
 import { orderPlaced } from "~/server/domain/events.ts";
 import { orderPlacedPayload } from "~/server/domain/orders/order-events.ts";
 import { outboxRow } from "~/server/domain/outbox/enqueue-event.ts";
@@ -17,10 +17,7 @@ const MAX_BATCHES_IN_FLIGHT = 2;
 const ROW_REJECTIONS = new Set(["UniqueConstraintViolation", "ForeignKeyConstraintViolation", "NullConstraintViolation", "LengthMismatch", "ValueOutOfRange"]);
 
 type Deps = DepsOf<"db" | "clock" | "saleEngine">;
-type Pending = { hold: HoldOrder; resolve: () => void; reject: (error: unknown) => void };
-type Writer = { queue: Pending[]; inFlight: number; isFlushScheduled: boolean };
-// Batches are per database client: holds written through one pool share its transactions.
-const writers = new WeakMap<Db, Writer>();
+type Pending = GroupCommitPending<HoldOrder, void>;
 
 /**
  * Group commit for winning holds: resolves once the hold's order is committed, rejects if it definitely is not.
@@ -33,37 +30,15 @@ const writers = new WeakMap<Db, Writer>();
  * If MySQL refuses a row of a batch, the batch's orders are retried one by one so a bad row cannot sink the others;
  * an outage fails the whole batch at once.
  */
-export function writeHoldOrder(deps: Deps, hold: HoldOrder): Promise<void> {
-  let writer = writers.get(deps.db);
-  if (!writer) {
-    writer = { queue: [], inFlight: 0, isFlushScheduled: false };
-    writers.set(deps.db, writer);
-  }
-  const promise = new Promise<void>((resolve, reject) => writer.queue.push({ hold, resolve, reject }));
-  scheduleFlush(deps, writer);
-  return promise;
-}
-
-function scheduleFlush(deps: Deps, writer: Writer) {
-  if (writer.isFlushScheduled || writer.inFlight >= MAX_BATCHES_IN_FLIGHT || writer.queue.length === 0) return;
-  writer.isFlushScheduled = true;
-  // setImmediate runs after this turn's I/O callbacks: every winner decided in this turn joins the batch.
-  setImmediate(() => {
-    writer.isFlushScheduled = false;
-    const batch = writer.queue.splice(0, MAX_BATCH_SIZE);
-    if (batch.length === 0) return;
-    writer.inFlight += 1;
-    void writeBatch(deps, batch).finally(() => {
-      writer.inFlight -= 1;
-      scheduleFlush(deps, writer);
-    });
-    scheduleFlush(deps, writer);
-  });
-}
+export const writeHoldOrder: (deps: Deps, hold: HoldOrder) => Promise<void> = createGroupCommit<Deps, HoldOrder, void>({
+  maxBatchSize: MAX_BATCH_SIZE,
+  maxBatchesInFlight: MAX_BATCHES_IN_FLIGHT,
+  writeBatch,
+});
 
 async function writeBatch(deps: Deps, batch: Pending[]) {
   try {
-    await insertHoldOrders(deps, batch.map((pending) => pending.hold));
+    await insertHoldOrders(deps, batch.map((pending) => pending.item));
     for (const pending of batch) pending.resolve();
   } catch (error) {
     const isRowRejection = ROW_REJECTIONS.has(driverErrorKind(error) ?? "");
@@ -71,11 +46,12 @@ async function writeBatch(deps: Deps, batch: Pending[]) {
       for (const pending of batch) pending.reject(error);
       return;
     }
-    await Promise.all(batch.map((pending) => insertHoldOrders(deps, [pending.hold]).then(pending.resolve, pending.reject)));
+    await Promise.all(batch.map((pending) => insertHoldOrders(deps, [pending.item]).then(pending.resolve, pending.reject)));
   }
 }
 
-function driverErrorKind(error: unknown): string | undefined {
+/** The driver's name for why MySQL refused a statement (e.g. UniqueConstraintViolation), if it did. */
+export function driverErrorKind(error: unknown): string | undefined {
   if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return undefined;
   const meta = error.meta as { driverAdapterError?: { cause?: { kind?: string } } } | undefined;
   return meta?.driverAdapterError?.cause?.kind;

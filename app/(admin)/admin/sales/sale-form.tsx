@@ -12,13 +12,20 @@ import { adminKo } from "~/app/_i18n/admin.ts";
 import { fieldErrorsFromServer, fieldErrorsFromZod, formErrorMessage } from "~/app/_lib/form-errors.ts";
 import { useTRPC } from "~/app/_trpc/client.tsx";
 import { isIdInRange, MIN_PRICE_WON, priceField } from "~/server/domain/input-rules.ts";
-import { CLOSES_BEFORE_OPENS_MESSAGE, OPENS_IN_PAST_MESSAGE, SALE_ADMISSION_MODES, SALE_FAIRNESS_MODES, SALE_LIMITS } from "~/server/domain/sales/sale-limits.ts";
+import {
+  BUCKETS_WITH_WAITING_ROOM_MESSAGE,
+  CLOSES_BEFORE_OPENS_MESSAGE,
+  OPENS_IN_PAST_MESSAGE,
+  SALE_ADMISSION_MODES,
+  SALE_FAIRNESS_MODES,
+  SALE_LIMITS,
+} from "~/server/domain/sales/sale-limits.ts";
 
 const t = adminKo.sales.form;
 
 const int = (message: string) => z.number({ error: message }).int(message);
 const count = (value: number) => value.toLocaleString("en-US");
-const { quantity, perUserLimit, holdMinutes, admissionRatePerMinute, overbookingPercent, queueOpensMinutesBefore } = SALE_LIMITS;
+const { quantity, perUserLimit, holdMinutes, admissionRatePerMinute, overbookingPercent, queueOpensMinutesBefore, stockBuckets } = SALE_LIMITS;
 
 /**
  * The form's own check, with Korean messages, on the same limits as the server's createSaleInput/updateSaleInput
@@ -33,6 +40,7 @@ const saleFormSchema = z
     closesAt: z.date({ error: t.invalidDate }).nullable(),
     perUserLimit: int("1인당 한도를 숫자로 입력해 주세요.").min(perUserLimit.min, `1인당 한도는 ${perUserLimit.min}~${perUserLimit.max}개입니다.`).max(perUserLimit.max, `1인당 한도는 ${perUserLimit.min}~${perUserLimit.max}개입니다.`),
     holdMinutes: int("결제 대기 시간을 숫자로 입력해 주세요.").min(holdMinutes.min, `결제 대기 시간은 ${holdMinutes.min}~${holdMinutes.max}분입니다.`).max(holdMinutes.max, `결제 대기 시간은 ${holdMinutes.min}~${holdMinutes.max}분입니다.`),
+    stockBuckets: int("재고 분할 수를 숫자로 입력해 주세요.").min(stockBuckets.min, `재고 분할 수는 ${stockBuckets.min}~${stockBuckets.max}입니다.`).max(stockBuckets.max, `재고 분할 수는 ${stockBuckets.min}~${stockBuckets.max}입니다.`),
     waitingRoomEnabled: z.boolean(),
     fairnessMode: z.enum(SALE_FAIRNESS_MODES),
     admissionMode: z.enum(SALE_ADMISSION_MODES),
@@ -45,6 +53,7 @@ const saleFormSchema = z
       .max(queueOpensMinutesBefore.max, `${queueOpensMinutesBefore.min}~${queueOpensMinutesBefore.max}분 사이로 입력해 주세요.`),
   })
   .refine((sale) => !sale.closesAt || sale.closesAt > sale.opensAt, { path: ["closesAt"], message: CLOSES_BEFORE_OPENS_MESSAGE })
+  .refine((sale) => sale.stockBuckets === 1 || !sale.waitingRoomEnabled, { path: ["stockBuckets"], message: BUCKETS_WITH_WAITING_ROOM_MESSAGE })
   // Judged by this browser's clock, so it only catches the obvious case early; the server's clock decides.
   .refine((sale) => sale.opensAt.getTime() > Date.now(), { path: ["opensAt"], message: OPENS_IN_PAST_MESSAGE });
 
@@ -56,6 +65,7 @@ type ExistingSale = {
   closesAt: Date | null;
   perUserLimit: number;
   holdMinutes: number;
+  stockBuckets: number;
   waitingRoomEnabled: boolean;
   fairnessMode: "FIFO" | "SHUFFLE_AT_OPEN" | "RAFFLE";
   admissionMode: "RATE" | "AUTO";
@@ -103,7 +113,14 @@ export function SaleForm({ sale, initialProductId }: { sale?: ExistingSale; init
   const serverMessage = formErrorMessage(mutation.error);
   // A refusal about one field is shown under that field (and in the summary), not as a form-wide message.
   // The server's own words for these refusals, so its answer lands under the field it is about.
-  const serverFieldError: Record<string, string> | null = serverMessage === OPENS_IN_PAST_MESSAGE ? { opensAt: serverMessage } : serverMessage === CLOSES_BEFORE_OPENS_MESSAGE ? { closesAt: serverMessage } : null;
+  const serverFieldError: Record<string, string> | null =
+    serverMessage === OPENS_IN_PAST_MESSAGE
+      ? { opensAt: serverMessage }
+      : serverMessage === CLOSES_BEFORE_OPENS_MESSAGE
+        ? { closesAt: serverMessage }
+        : serverMessage === BUCKETS_WITH_WAITING_ROOM_MESSAGE
+          ? { stockBuckets: serverMessage }
+          : null;
   const errors: Record<string, string> = { ...fieldErrorsFromServer(mutation.error), ...serverFieldError, ...clientErrors };
   const formError = serverFieldError ? null : serverMessage;
   const fieldId = (name: string) => `${idPrefix}-${name}`;
@@ -115,6 +132,7 @@ export function SaleForm({ sale, initialProductId }: { sale?: ExistingSale; init
     closesAt: t.closesAt,
     perUserLimit: t.perUserLimit,
     holdMinutes: t.holdMinutes,
+    stockBuckets: t.stockBuckets,
     admissionRatePerMinute: t.admissionRatePerMinute,
     overbookingPercent: t.overbookingPercent,
     queueOpensMinutesBefore: t.queueOpensMinutesBefore,
@@ -142,6 +160,7 @@ export function SaleForm({ sale, initialProductId }: { sale?: ExistingSale; init
       closesAt: closesAtText ? (seoulLocalToDate(closesAtText) ?? new Date(Number.NaN)) : null,
       perUserLimit: toNumber(data.get("perUserLimit")),
       holdMinutes: toNumber(data.get("holdMinutes")),
+      stockBuckets: toNumber(data.get("stockBuckets")),
       waitingRoomEnabled: data.get("waitingRoomEnabled") === "on",
       fairnessMode: String(data.get("fairnessMode") ?? "FIFO"),
       admissionMode,
@@ -220,6 +239,7 @@ export function SaleForm({ sale, initialProductId }: { sale?: ExistingSale; init
       <Field id={fieldId("closesAt")} label={t.closesAt} name="closesAt" type="datetime-local" defaultValue={sale?.closesAt ? dateToSeoulLocal(sale.closesAt) : undefined} error={errors.closesAt} />
       {number("perUserLimit", t.perUserLimit, sale?.perUserLimit ?? 1, perUserLimit)}
       {number("holdMinutes", t.holdMinutes, sale?.holdMinutes ?? 10, holdMinutes)}
+      {number("stockBuckets", t.stockBuckets, sale?.stockBuckets ?? 1, { ...stockBuckets, hint: t.stockBucketsHint })}
 
       <fieldset className="space-y-4 rounded-lg border border-zinc-200 p-4 sm:col-span-2">
         <legend className="px-1 text-sm font-semibold text-zinc-900">{adminKo.monitor.queue}</legend>

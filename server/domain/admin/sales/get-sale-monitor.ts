@@ -48,7 +48,7 @@ export async function getSaleMonitor(deps: Deps, input: { id: number }) {
   const nowMs = now.getTime();
   const [orders, timeline, queue] = await Promise.all([
     countSaleOrders(deps.db, sale.id),
-    readSaleTimeline(deps, { saleId: sale.id, fromMs: nowMs - MONITOR_WINDOW_MS, toMs: nowMs }),
+    readSaleTimeline(deps, { saleId: sale.id, fromMs: nowMs - MONITOR_WINDOW_MS, toMs: nowMs, stockBuckets: sale.stockBuckets }),
     sale.waitingRoomEnabled ? getQueueStats(deps, sale.id) : Promise.resolve({ isEnabled: false as const }),
   ]);
   const reconciliation = await measureDriftShared(deps, sale.id, JSON.stringify([live.sold, live.held, orders]));

@@ -59,7 +59,7 @@ function mergeTimelineRows(stored: SecondStat[], recent: Array<{ second: number;
 export async function getSaleReportData(deps: Deps, input: { id: number }) {
   const sale = await deps.db.sale.findUnique({
     where: { id: input.id },
-    select: { id: true, quantity: true, salePrice: true, opensAt: true, closesAt: true, state: true, updatedAt: true, product: { select: { id: true, name: true } } },
+    select: { id: true, quantity: true, salePrice: true, opensAt: true, closesAt: true, state: true, updatedAt: true, stockBuckets: true, product: { select: { id: true, name: true } } },
   });
   if (!sale) throw new DomainError("NOT_FOUND", "세일을 찾을 수 없습니다.");
 
@@ -71,7 +71,7 @@ export async function getSaleReportData(deps: Deps, input: { id: number }) {
     countSaleOrders(deps.db, sale.id),
     deps.db.order.findMany({ where: { saleId: sale.id, paidAt: { not: null } }, select: { status: true, paidAt: true }, orderBy: [{ paidAt: "asc" }, { id: "asc" }] }),
     deps.db.saleSecondStat.findMany({ where: { saleId: sale.id }, orderBy: { second: "asc" }, select: { second: true, attempts: true, wins: true } }),
-    isTimelineInRedis ? readRecentTimelineRows(deps, { saleId: sale.id, fromMs: nowMs - REDIS_TIMELINE_RETENTION_MS }) : [],
+    isTimelineInRedis ? readRecentTimelineRows(deps, { saleId: sale.id, fromMs: nowMs - REDIS_TIMELINE_RETENTION_MS, stockBuckets: sale.stockBuckets }) : [],
   ]);
   const rows = mergeTimelineRows(storedRows, recentRows);
 

@@ -14,9 +14,9 @@ export const REDIS_TIMELINE_RETENTION_MS = 2 * 3600_000;
 export const SNAPSHOT_LOOKBACK_MS = 10 * 60_000;
 
 /** One sale's busy seconds (attempts or wins) still in Redis, from `fromMs` (at most its retention back) to now. */
-export async function readRecentTimelineRows(deps: DepsOf<"redis" | "clock">, input: { saleId: number; fromMs: number }) {
+export async function readRecentTimelineRows(deps: DepsOf<"redis" | "clock">, input: { saleId: number; fromMs: number; stockBuckets?: number }) {
   const nowMs = deps.clock.now().getTime();
-  const points = await readSaleTimeline(deps, { saleId: input.saleId, fromMs: Math.max(input.fromMs, nowMs - REDIS_TIMELINE_RETENTION_MS), toMs: nowMs });
+  const points = await readSaleTimeline(deps, { saleId: input.saleId, fromMs: Math.max(input.fromMs, nowMs - REDIS_TIMELINE_RETENTION_MS), toMs: nowMs, stockBuckets: input.stockBuckets });
   return points.filter((point) => point.attempts > 0 || point.wins > 0);
 }
 
@@ -32,7 +32,8 @@ export async function snapshotSaleTimeline(deps: Deps, input: { saleId: number; 
     const hasSnapshot = await deps.db.saleSecondStat.findFirst({ where: { saleId: input.saleId }, select: { saleId: true } });
     fromMs = nowMs - (hasSnapshot ? SNAPSHOT_LOOKBACK_MS : REDIS_TIMELINE_RETENTION_MS);
   }
-  const rows = await readRecentTimelineRows(deps, { saleId: input.saleId, fromMs });
+  const sale = await deps.db.sale.findUnique({ where: { id: input.saleId }, select: { stockBuckets: true } });
+  const rows = await readRecentTimelineRows(deps, { saleId: input.saleId, fromMs, stockBuckets: sale?.stockBuckets });
   if (rows.length === 0) return { rows: 0 };
 
   // One statement per sale and run: at peak a sale has a few hundred busy seconds in the window.

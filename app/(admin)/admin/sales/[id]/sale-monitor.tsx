@@ -103,6 +103,7 @@ export function SaleMonitor({ id }: { id: number }) {
           </span>
         ) : null}
         <span>{formatKrw(sale.salePrice)}</span>
+        <span data-testid="monitor-stock-buckets">{t.stockBuckets(sale.stockBuckets)}</span>
         <span className="text-xs text-zinc-500" aria-live="polite">
           {monitorQuery.isError ? t.stale : `${t.live} · ${formatSeoulTimeOfDay(data.serverNow)}`}
         </span>

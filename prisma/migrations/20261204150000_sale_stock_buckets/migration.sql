@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE `Sale` ADD COLUMN `stockBuckets` INTEGER NOT NULL DEFAULT 1;
