@@ -50,6 +50,8 @@ test.describe("admin dashboard", () => {
     const opensAt = new Date(Math.ceil(((await appNow()).getTime() + 5 * 60_000) / 60_000) * 60_000);
     await page.getByLabel("세일가(원)").fill("99000");
     await page.getByLabel("수량", { exact: true }).fill("3");
+    // One unit per bucket: the monitor and the reconciliation below must add the buckets up.
+    await page.getByLabel("재고 분할 수 (버킷)").fill("3");
     // A start in the past is named next to its field and in the summary at the top, not only below the form.
     await page.getByLabel("시작 시각 (한국 시간)").fill(seoulLocal(new Date((await appNow()).getTime() - 3_600_000)));
     await page.getByRole("button", { name: "세일 예약" }).click();
@@ -62,8 +64,9 @@ test.describe("admin dashboard", () => {
     // The monitor: counts of a fresh sale, the invariant, no drift, no waiting room.
     await expect(page).toHaveURL(/\/admin\/sales\/\d+$/);
     const saleId = Number(page.url().split("/").at(-1));
-    const sale = await db.sale.findUniqueOrThrow({ where: { id: saleId }, select: { opensAt: true, quantity: true, salePrice: true, productId: true } });
-    expect(sale).toMatchObject({ opensAt, quantity: 3, salePrice: 99_000 });
+    const sale = await db.sale.findUniqueOrThrow({ where: { id: saleId }, select: { opensAt: true, quantity: true, salePrice: true, productId: true, stockBuckets: true } });
+    expect(sale).toMatchObject({ opensAt, quantity: 3, salePrice: 99_000, stockBuckets: 3 });
+    await expect(page.getByTestId("monitor-stock-buckets")).toHaveText("재고 3개 버킷으로 분할");
     await expect(page.getByTestId("monitor-remaining")).toHaveText("3");
     await expect(page.getByTestId("monitor-held")).toHaveText("0");
     await expect(page.getByTestId("monitor-sold")).toHaveText("0");
