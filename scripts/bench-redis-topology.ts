@@ -33,10 +33,11 @@ import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 
 import type { Redis as UpstashRedis } from "@upstash/redis";
-import { Redis as IORedis } from "ioredis";
+import type { Redis as IORedis } from "ioredis";
 
 import { benchAppEnv, childStarter, resetDatabaseAndBuild, round, trpcBody, waitForApp, warmPurchaseSessions } from "~/scripts/bench/app.ts";
 import { wrkReplay, type ScriptResult } from "~/scripts/bench/wrk.ts";
+import { clusterNodes, nodeConnection, withNode, type ClusterNode } from "~/scripts/bench/redis-nodes.ts";
 import { freePort, stopChild, stopChildProcesses } from "~/server/testing/child-processes.ts";
 
 const { values: flags } = parseArgs({
@@ -114,43 +115,6 @@ function stopClusters() {
   }
 }
 
-function nodeConnection(address: string) {
-  const [host, port] = address.split(":");
-  const connection = new IORedis({ host: host!, port: Number(port), lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: 2_000 });
-  connection.on("error", () => {});
-  return connection;
-}
-
-async function withNode<T>(address: string, query: (connection: IORedis) => Promise<T>): Promise<T> {
-  const connection = nodeConnection(address);
-  try {
-    await connection.connect();
-    return await query(connection);
-  } finally {
-    connection.disconnect();
-  }
-}
-
-type ClusterNode = { id: string; address: string; role: "master" | "slave"; masterId: string | null; slots: Array<[number, number]> };
-
-async function clusterNodes(seed: string): Promise<ClusterNode[]> {
-  const text = await withNode(seed, (connection) => connection.call("CLUSTER", "NODES") as Promise<string>);
-  return text
-    .trim()
-    .split("\n")
-    .map((line) => line.split(" "))
-    .filter((fields) => !fields[2]!.includes("fail") && !fields[2]!.includes("noaddr"))
-    .map((fields) => ({
-      id: fields[0]!,
-      address: fields[1]!.split("@")[0]!,
-      role: fields[2]!.includes("master") ? ("master" as const) : ("slave" as const),
-      masterId: fields[3] === "-" ? null : fields[3]!,
-      slots: fields.slice(8).filter((range) => !range.startsWith("[")).map((range) => {
-        const [from, to] = range.split("-").map(Number);
-        return [from!, to ?? from!] as [number, number];
-      }),
-    }));
-}
 
 async function slotOf(seed: string, key: string) {
   return withNode(seed, async (connection) => Number(await connection.call("CLUSTER", "KEYSLOT", key)));
