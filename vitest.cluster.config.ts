@@ -15,6 +15,7 @@ export const clusterTestFiles = [
   "server/domain/sales/waiting-room.test.ts",
   "server/domain/sales/stock-buckets.test.ts",
   "server/domain/sales/queue-log.test.ts",
+  "server/domain/sales/lost-wins.test.ts",
   "server/domain/accounts/session-state.test.ts",
   "server/rate-limit.test.ts",
   "server/payments/shared-breaker.test.ts",

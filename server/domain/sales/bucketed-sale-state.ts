@@ -105,7 +105,7 @@ async function loadMissingBuckets(deps: Deps, saleId: number, stockBuckets: numb
     missing.map((bucket, index) => {
       const keys = saleBucketKeys(saleId, bucket, stockBuckets);
       const own = fromDb[bucket]!;
-      const meta = { ...state.meta, quantity: own.sold + own.holds.length + shares[index]!, sold: own.sold, bucket, stockBuckets };
+      const meta = { ...state.meta, quantity: own.sold + own.holds.length + shares[index]!, sold: own.sold, wins: own.wins, bucket, stockBuckets };
       return deps.saleEngine.run(loadBucketStateScript, {
         keys: { meta: keys.meta, holds: keys.holds, holders: keys.holders, users: keys.users, idempotency: keys.idempotency, settled: keys.settled, xferIn: keys.xferIn },
         args: {
@@ -130,7 +130,7 @@ function isReceived(ledger: BucketLedgerReply | undefined, transferId: string) {
 export async function refreshBucketMeta(deps: Deps, state: SaleStateFromDb) {
   const saleId = state.sale.id;
   const stockBuckets = state.sale.stockBuckets;
-  const { sold: _sold, quantity: _quantity, ...saleWide } = state.meta;
+  const { sold: _sold, quantity: _quantity, wins: _wins, ...saleWide } = state.meta;
   const fields = Object.fromEntries(Object.entries(saleWide).map(([field, value]) => [field, String(value)]));
   const keys = allBucketKeys(saleId, stockBuckets);
   const exists = await Promise.all(keys.map((bucket) => deps.redis.exists(bucket.meta)));

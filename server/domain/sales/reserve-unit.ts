@@ -9,6 +9,7 @@ import { HOLD_GRACE_MS, MAX_OVERDUE_CLEANUP_PER_CALL, SOLD_OUT_HINT_MS } from "~
 import { rebuildSaleState } from "~/server/domain/sales/sale-state.ts";
 import { releaseHoldScript, reserveUnitScript, type ReserveReply } from "~/server/domain/sales/scripts.ts";
 import { writeHoldOrder, type HoldOrder } from "~/server/domain/sales/write-hold-orders.ts";
+import { isLostWinCollision, repairLostWins } from "~/server/domain/sales/lost-wins.ts";
 import { logger } from "~/server/logger.ts";
 import { rateLimitedError } from "~/server/rate-limit.ts";
 
@@ -105,7 +106,7 @@ export async function reserveUnit(
 
   switch (reply.outcome) {
     case "WON":
-      return persistWinningHold(deps, { ...input, orderId, paymentDueAt: new Date(reply.deadlineMs), createdAt: deps.clock.now(), idempotencyField, keys });
+      return persistWinningHold(deps, { ...input, orderId, paymentDueAt: new Date(reply.deadlineMs), createdAt: deps.clock.now(), winBucket: bucket, winSeq: reply.winSeq, idempotencyField, keys });
     case "DUPLICATE":
       return confirmRepeatedWin(deps, reply.orderId, new Date(reply.deadlineMs));
     case "NOT_OPEN":
@@ -162,6 +163,13 @@ async function persistWinningHold(
   try {
     await writeHoldOrder(deps, hold);
   } catch (error) {
+    if (isLostWinCollision(error)) {
+      // Redis lost writes (lost-wins.ts): the hold stays as a stand-in for the lost one; only its answer is forgotten.
+      await deps.redis.hdel(hold.keys.idempotency, hold.idempotencyField).catch(() => 0);
+      logger.warn({ saleId: hold.saleId, orderId: hold.orderId, winSeq: hold.winSeq }, "win refused by MySQL: Redis lost earlier wins; reconciling");
+      void repairLostWins(deps, hold.saleId);
+      throw new DomainError("UNAVAILABLE", TRY_AGAIN, { retryAfterS: 2, cause: error });
+    }
     // Compensate: the unit goes back and the idempotency answer is forgotten, so a retry can win honestly.
     const { meta, holds, holders, users, idempotency } = hold.keys;
     const release = { keys: { meta, holds, holders, users, idempotency }, args: { orderId: hold.orderId, idempotencyField: hold.idempotencyField } };

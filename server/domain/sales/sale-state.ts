@@ -25,13 +25,15 @@ export async function computeSaleStateFromDb(deps: DepsOf<"db" | "clock">, saleI
   const now = deps.clock.now().getTime();
   const orders = await deps.db.order.findMany({
     where: { saleId },
-    select: { id: true, userId: true, status: true, paymentDueAt: true, paidAt: true },
+    select: { id: true, userId: true, status: true, paymentDueAt: true, paidAt: true, saleWinSeq: true },
   });
-  const { holds, userUnits, settled, sold } = classifySaleOrders(orders, now);
+  const { holds, userUnits, settled, sold, wins } = classifySaleOrders(orders, now);
 
   const meta = {
     quantity: sale.quantity,
     sold,
+    // The reservation script's win counter resumes past every win MySQL holds (lost-wins.ts).
+    wins,
     opensAt: sale.opensAt.getTime(),
     closesAt: sale.closesAt?.getTime() ?? 0,
     perUserLimit: sale.perUserLimit,
@@ -50,7 +52,7 @@ export async function computeSaleStateFromDb(deps: DepsOf<"db" | "clock">, saleI
   return { sale, meta, holds, userUnits, settled, soldCountColumn: sale.soldCount, orders };
 }
 
-type SaleOrderRow = { id: string; userId: string; status: string; paymentDueAt: Date; paidAt: Date | null };
+type SaleOrderRow = { id: string; userId: string; status: string; paymentDueAt: Date; paidAt: Date | null; saleWinSeq: number | null };
 
 /** What a set of a sale's orders puts in Redis: sold units, active holds, each user's units, settled order ids. */
 export function classifySaleOrders(orders: readonly SaleOrderRow[], nowMs: number) {
@@ -58,7 +60,9 @@ export function classifySaleOrders(orders: readonly SaleOrderRow[], nowMs: numbe
   const userUnits: Record<string, number> = {};
   const settled: string[] = [];
   let sold = 0;
+  let wins = 0;
   for (const order of orders) {
+    wins = Math.max(wins, order.saleWinSeq ?? 0);
     const isSold = (SOLD_ORDER_STATUSES as readonly string[]).includes(order.status);
     const isActiveHold = order.status === "PENDING_PAYMENT" && order.paymentDueAt.getTime() + HOLD_GRACE_MS > nowMs;
     if (isSold) sold += 1;
@@ -67,7 +71,7 @@ export function classifySaleOrders(orders: readonly SaleOrderRow[], nowMs: numbe
     if (order.paidAt) settled.push(order.id);
     if (order.paidAt && !isSold) settled.push(`r:${order.id}`);
   }
-  return { holds, userUnits, settled, sold };
+  return { holds, userUnits, settled, sold, wins };
 }
 
 export function keysTtlSeconds(meta: { closesAt: number; opensAt: number }, nowMs: number) {
@@ -124,7 +128,8 @@ export async function refreshSaleMeta(deps: Deps, saleId: number) {
   if (state.sale.stockBuckets > 1) return refreshBucketMeta(deps, state);
   const keys = saleKeys(saleId);
   if ((await deps.redis.exists(keys.meta)) === 0) return rebuildSaleState(deps, saleId);
-  const { sold: _sold, ...adminFields } = state.meta;
+  // Counters are Redis's own: an admin edit must not move them.
+  const { sold: _sold, wins: _wins, ...adminFields } = state.meta;
   await deps.redis.hset(keys.meta, Object.fromEntries(Object.entries(adminFields).map(([field, value]) => [field, String(value)])));
   return { rebuilt: false };
 }

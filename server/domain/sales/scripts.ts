@@ -30,7 +30,8 @@ end
 `;
 
 export type ReserveReply =
-  | { outcome: "WON" | "DUPLICATE"; orderId: string; deadlineMs: number }
+  | { outcome: "WON"; orderId: string; deadlineMs: number; winSeq: number }
+  | { outcome: "DUPLICATE"; orderId: string; deadlineMs: number }
   | { outcome: "NOT_OPEN"; opensAtMs: number }
   | { outcome: "RATE_LIMITED"; retryAfterMs: number }
   | { outcome: "SOLD_OUT" | "LIMIT_REACHED" | "PAUSED" | "CLOSED" | "NOT_ADMITTED" | "MISSING" };
@@ -40,6 +41,7 @@ function reserveReply(raw: unknown): ReserveReply {
   const outcome = String(reply[0]);
   switch (outcome) {
     case "WON":
+      return { outcome, orderId: String(reply[1]), deadlineMs: Number(reply[2]), winSeq: Number(reply[3]) };
     case "DUPLICATE":
       return { outcome, orderId: String(reply[1]), deadlineMs: Number(reply[2]) };
     case "NOT_OPEN":
@@ -63,7 +65,7 @@ function reserveReply(raw: unknown): ReserveReply {
  * table, one shared window) count every attempt in the window's hash (`rateWindow`). `maxCleanup` bounds the overdue
  * holds cleaned per call; `passExpiresAtMs` is the admission pass's expiry (0 = none); `sessionId` is the buyer's
  * session ('' = none). `timeline` is the current minute's attempts/wins per second (live monitor, post-sale report).
- * Replies WON orderId deadline | DUPLICATE orderId deadline | SOLD_OUT | LIMIT_REACHED | NOT_OPEN opensAt | PAUSED |
+ * Replies WON orderId deadline winSeq | DUPLICATE orderId deadline | SOLD_OUT | LIMIT_REACHED | NOT_OPEN opensAt | PAUSED |
  * CLOSED | NOT_ADMITTED | RATE_LIMITED retryAfterMs | MISSING (keys gone: rebuild).
  * With the waiting room on, only a holder of an unexpired, unused admission pass may reserve; a win uses it up.
  * A win also records `h:<userId>:<sessionId>` → "orderId:deadline" in the idempotency hash: when the same session
@@ -138,7 +140,10 @@ redis.call('HSET', KEY_idempotency, ARG_idempotencyField, ARG_orderId .. ':' .. 
 if session ~= '' then redis.call('HSET', KEY_idempotency, 'h:' .. ARG_userId .. ':' .. session, ARG_orderId .. ':' .. deadline) end
 redis.call('HINCRBY', KEY_timeline, 'w' .. second, 1)
 if meta[9] == '1' then redis.call('ZREM', KEY_admitted, ARG_userId) end
-return {'WON', ARG_orderId, tostring(deadline)}
+-- The bucket's win number, stored with the order under a unique key: a replica that lost wins re-issues numbers
+-- MySQL already holds, and that order write is refused instead of granting a unit twice.
+local win_seq = redis.call('HINCRBY', KEY_meta, 'wins', 1)
+return {'WON', ARG_orderId, tostring(deadline), tostring(win_seq)}
 `,
 });
 
@@ -446,6 +451,24 @@ local ttl = tonumber(ARG_ttlS)
 for _, key in ipairs({KEY_meta, KEY_holds, KEY_holders, KEY_users, KEY_idempotency, KEY_settled, KEY_xferIn}) do
   if redis.call('EXISTS', key) == 1 then redis.call('EXPIRE', key, ttl) end
 end
+return 1
+`,
+});
+
+/**
+ * Raises a bucket's win counter to `wins` (the highest win number MySQL holds for it), never lowers it: after a
+ * promoted replica lost wins and a reconcile put their holds back, new wins must not re-issue those numbers.
+ * Replies -1 (no keys), 0 (already there), 1 (raised).
+ */
+export const raiseWinCounterScript = defineSaleScript({
+  name: "raise-win-counter",
+  keys: ["meta"],
+  args: ["wins"],
+  reply: integerReply,
+  lua: `
+if redis.call('EXISTS', KEY_meta) == 0 then return -1 end
+if tonumber(redis.call('HGET', KEY_meta, 'wins') or '0') >= tonumber(ARG_wins) then return 0 end
+redis.call('HSET', KEY_meta, 'wins', ARG_wins)
 return 1
 `,
 });

@@ -24,8 +24,10 @@ afterAll(async () => {
   await deleteSaleCompletely({ db, redis }, saleId);
 });
 
+let lastWinSeq = 0;
 function holdFor(userId: string): HoldOrder {
-  return { orderId: crypto.randomUUID().replaceAll("-", ""), userId, saleId, idempotencyKey: crypto.randomUUID(), paymentDueAt, createdAt: wonAt };
+  lastWinSeq += 1;
+  return { orderId: crypto.randomUUID().replaceAll("-", ""), userId, saleId, idempotencyKey: crypto.randomUUID(), paymentDueAt, createdAt: wonAt, winBucket: 0, winSeq: lastWinSeq };
 }
 
 describe("writeHoldOrder (group commit of winning holds)", () => {

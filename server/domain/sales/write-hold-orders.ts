@@ -8,7 +8,8 @@ import { Prisma } from "~/server/generated/prisma/client.ts";
 
 /** A hold Redis granted, to be written as its PENDING_PAYMENT order. Ids come from the reservation, not MySQL. */
 /** createdAt comes from the app's clock when the unit was won, like the deadline beside it. */
-export type HoldOrder = { orderId: string; userId: string; saleId: number; idempotencyKey: string; paymentDueAt: Date; createdAt: Date };
+/** winBucket/winSeq: the bucket and its win number (reserve script), unique per sale: see lost-wins.ts. */
+export type HoldOrder = { orderId: string; userId: string; saleId: number; idempotencyKey: string; paymentDueAt: Date; createdAt: Date; winBucket: number; winSeq: number };
 
 /** At most this many orders per INSERT … VALUES, and this many batches in flight per database client. */
 const MAX_BATCH_SIZE = 200;
@@ -72,7 +73,7 @@ async function insertHoldOrders(deps: Deps, holds: HoldOrder[]) {
 
   const orders = holds.map(
     (hold) =>
-      Prisma.sql`(${hold.orderId}, ${hold.userId}, ${hold.saleId}, 'PENDING_PAYMENT', ${hold.idempotencyKey}, ${infoOf(hold).salePrice}, ${hold.paymentDueAt}, ${hold.paymentDueAt}, ${hold.createdAt}, ${hold.createdAt})`,
+      Prisma.sql`(${hold.orderId}, ${hold.userId}, ${hold.saleId}, ${hold.winBucket}, ${hold.winSeq}, 'PENDING_PAYMENT', ${hold.idempotencyKey}, ${infoOf(hold).salePrice}, ${hold.paymentDueAt}, ${hold.paymentDueAt}, ${hold.createdAt}, ${hold.createdAt})`,
   );
   const lines = holds.map((hold) => {
     const info = infoOf(hold);
@@ -83,7 +84,7 @@ async function insertHoldOrders(deps: Deps, holds: HoldOrder[]) {
     return Prisma.sql`(${row.name}, ${row.payload}, ${hold.createdAt}, ${hold.createdAt})`;
   });
   await db.$transaction([
-    db.$executeRaw`INSERT INTO \`Order\` (id, userId, saleId, status, idempotencyKey, totalAmount, paymentDueAt, dueAt, createdAt, updatedAt) VALUES ${Prisma.join(orders)}`,
+    db.$executeRaw`INSERT INTO \`Order\` (id, userId, saleId, saleWinBucket, saleWinSeq, status, idempotencyKey, totalAmount, paymentDueAt, dueAt, createdAt, updatedAt) VALUES ${Prisma.join(orders)}`,
     db.$executeRaw`INSERT INTO \`OrderItem\` (orderId, productId, productName, unitPrice, quantity, lineTotal) VALUES ${Prisma.join(lines)}`,
     // The same rows enqueueEvent writes, many at once, in the transaction of the orders they announce.
     db.$executeRaw`INSERT INTO \`OutboxEvent\` (name, payload, availableAt, createdAt) VALUES ${Prisma.join(events)}`,
