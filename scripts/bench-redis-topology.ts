@@ -19,7 +19,7 @@
  *   2b. buckets on the same 3-primary cluster: the same 1-sale reserve phase against a sale with K = 1 stock bucket and
  *              one with K = --buckets (default 3, sale-buckets.ts), reporting each primary's Redis CPU per attempt and
  *              where each bucket lives: one split sale's reservations spread over the primaries. `--only-buckets` runs
- *              this part alone (no single-Redis, no 6-sale phase, no failover).
+ *              this part alone (no single-Redis, no 6-sale phase, no failover); `--only-failover` runs only 3 and 4.
  *   4. failover again on a fresh cluster, with the replica cut off for --forced-lag-ms (default 1000) before the kill
  *              (SIGSTOP, its link killed on the primary, SIGCONT after the kill): a replica that far behind, so holds
  *              it never received are really lost with the primary.
@@ -61,6 +61,7 @@ const { values: flags } = parseArgs({
     "no-failover": { type: "boolean", default: false },
     buckets: { type: "string", default: "3" },
     "only-buckets": { type: "boolean", default: false },
+    "only-failover": { type: "boolean", default: false },
     build: { type: "boolean", default: false },
   },
 });
@@ -77,6 +78,7 @@ const failoverUsers = Number(flags["failover-users"]);
 const failoverStock = Number(flags["failover-stock"]);
 const stockBucketCount = Number(flags.buckets);
 const onlyBuckets = flags["only-buckets"];
+const onlyFailover = flags["only-failover"];
 const prefix = "fmtopo:";
 
 process.on("SIGINT", () => process.exit(130));
@@ -320,11 +322,15 @@ async function main() {
   }
 
   const loadBefore = loadavg().map((value) => round(value, 2));
-  const single = onlyBuckets ? null : await runTopology("single", [singleRedis], { REDIS_URL: benchEnv.REDIS_URL, REDIS_CLUSTER_NODES: "" });
-  const clusterSeeds = startCluster({ firstPort: Number(flags["cluster-port"]), replicas: 0 });
-  const cluster = onlyBuckets ? null : await runTopology("cluster", clusterSeeds, { REDIS_CLUSTER_NODES: clusterSeeds.join(",") }, clusterSeeds[0]);
-  const buckets = await runBuckets(clusterSeeds, clusterSeeds[0]!);
-  clusterScript("stop", startedClusters.pop()!);
+  const single = onlyBuckets || onlyFailover ? null : await runTopology("single", [singleRedis], { REDIS_URL: benchEnv.REDIS_URL, REDIS_CLUSTER_NODES: "" });
+  let cluster: Awaited<ReturnType<typeof runTopology>> | null = null;
+  let buckets: Awaited<ReturnType<typeof runBuckets>> | null = null;
+  if (!onlyFailover) {
+    const clusterSeeds = startCluster({ firstPort: Number(flags["cluster-port"]), replicas: 0 });
+    cluster = onlyBuckets ? null : await runTopology("cluster", clusterSeeds, { REDIS_CLUSTER_NODES: clusterSeeds.join(",") }, clusterSeeds[0]);
+    buckets = await runBuckets(clusterSeeds, clusterSeeds[0]!);
+    clusterScript("stop", startedClusters.pop()!);
+  }
 
   // ------------------------------------------------------------------------- 3: failover
   const failover = flags["no-failover"] || onlyBuckets ? null : await runFailover(0);
@@ -519,10 +525,12 @@ async function main() {
   console.log(`cluster placement: 1-sale phase on ${cluster.salePlacement.one}; ${saleCount} sales: ${cluster.salePlacement.many.join(", ")}`);
   console.table([...single.checks.map((check) => ({ topology: "single", ...check })), ...cluster.checks.map((check) => ({ topology: "cluster", ...check }))]);
   }
-  console.log(`one sale on the 3-primary cluster, K=1 vs K=${stockBucketCount} stock buckets:`);
-  console.table(buckets.map((phase) => ({ ...phaseRow(`K=${phase.stockBuckets}`, phase), placement: phase.placement.join(", ") })));
-  console.table(buckets.flatMap((phase) => phase.nodes.map((node) => ({ phase: `K=${phase.stockBuckets}`, node: node.node, "CPU ms": node.cpuMs, "CPU µs/attempt": node.cpuUsPerAttempt, "EVALSHA calls": node.evalshaCalls, "EVALSHA µs/attempt": node.evalshaUsPerAttempt })))); 
-  console.table(buckets.map((phase) => ({ phase: `K=${phase.stockBuckets}`, ...phase.check })));
+  if (buckets) {
+    console.log(`one sale on the 3-primary cluster, K=1 vs K=${stockBucketCount} stock buckets:`);
+    console.table(buckets.map((phase) => ({ ...phaseRow(`K=${phase.stockBuckets}`, phase), placement: phase.placement.join(", ") })));
+    console.table(buckets.flatMap((phase) => phase.nodes.map((node) => ({ phase: `K=${phase.stockBuckets}`, node: node.node, "CPU ms": node.cpuMs, "CPU µs/attempt": node.cpuUsPerAttempt, "EVALSHA calls": node.evalshaCalls, "EVALSHA µs/attempt": node.evalshaUsPerAttempt }))));
+    console.table(buckets.map((phase) => ({ phase: `K=${phase.stockBuckets}`, ...phase.check })));
+  }
   for (const drill of [failover, failoverLagged]) {
     if (!drill) continue;
     const { timeline, atEnd, afterDueWork, ...rest } = drill;
@@ -548,7 +556,7 @@ async function main() {
       loadAvg1Before: round(phase.loadAvg1Before, 2),
     };
   };
-  const checks = [...(single?.checks ?? []), ...(cluster?.checks ?? []), ...buckets.map((phase) => phase.check)];
+  const checks = [...(single?.checks ?? []), ...(cluster?.checks ?? []), ...(buckets ?? []).map((phase) => phase.check)];
   const summary = {
     generator: "wrk -t1 (pre-minted bodies); failover: open-loop node:http from the benchmark process",
     users: userCount,
@@ -560,7 +568,7 @@ async function main() {
       ? { primaries: cluster.one.nodes.map((node) => node.node), oneSaleOn: cluster.salePlacement.one, manySalesOn: cluster.salePlacement.many, one: phaseSummary(cluster.one), many: phaseSummary(cluster.many) }
       : null,
     // One sale on the 3-primary cluster with K = 1 and with K stock buckets: per-primary Redis CPU per attempt.
-    stockBuckets: buckets.map((phase) => ({
+    stockBuckets: (buckets ?? []).map((phase) => ({
       stockBuckets: phase.stockBuckets,
       placement: phase.placement,
       ...phaseSummary({ ...phase, loadAvg1Before: phase.loadAvg1Before }),
