@@ -12,9 +12,10 @@ import { logger } from "~/server/logger.ts";
  * holds are in MySQL (a win is acknowledged only once its order is committed) but not in Redis, so Redis would sell
  * their units again. Every win carries its bucket's win number, stored with the order under a unique key, and a
  * promoted replica re-issues numbers MySQL already holds: that second order is refused. Its hold then stays in Redis
- * as a stand-in for the lost one (so the replica's count of free units heals with every refusal instead of
- * re-offering the unit), the buyer is told to try again, and a reconcile puts the lost holds back; it also removes
- * the stand-ins once they are older than an order write can take. A buyer whose own hold was lost and who presses
+ * as a stand-in for the lost one, owned by nobody (keep-hold-as-stand-in), so the replica's count of free units heals
+ * with every refusal instead of re-offering the unit, and the counter moves one step closer to MySQL's highest number.
+ * The buyer is told to try again and may at once. A reconcile puts the lost holds back, then raises the counter; it
+ * also removes the stand-ins once they are older than an order write can take (meanwhile the sale under-sells). A buyer whose own hold was lost and who presses
  * again collides on (userId, idempotencyKey) or on the win number in the same way.
  */
 export function isLostWinCollision(error: unknown) {

@@ -7,7 +7,7 @@ import { rateWindowKey, saleBucketKeys, saleKeys, timelineKey, type SaleKeys } f
 import { bucketOfUser, moveUnitsInto, saleStockBuckets } from "~/server/domain/sales/sale-buckets.ts";
 import { HOLD_GRACE_MS, MAX_OVERDUE_CLEANUP_PER_CALL, SOLD_OUT_HINT_MS } from "~/server/domain/sales/sale-config.ts";
 import { rebuildSaleState } from "~/server/domain/sales/sale-state.ts";
-import { releaseHoldScript, reserveUnitScript, type ReserveReply } from "~/server/domain/sales/scripts.ts";
+import { keepHoldAsStandInScript, releaseHoldScript, reserveUnitScript, type ReserveReply } from "~/server/domain/sales/scripts.ts";
 import { writeHoldOrder, type HoldOrder } from "~/server/domain/sales/write-hold-orders.ts";
 import { isLostWinCollision, repairLostWins } from "~/server/domain/sales/lost-wins.ts";
 import { logger } from "~/server/logger.ts";
@@ -158,14 +158,18 @@ async function reserveWithUnitsFromOtherBuckets(
 
 async function persistWinningHold(
   deps: Deps,
-  hold: HoldOrder & { idempotencyField: string; keys: SaleKeys },
+  hold: HoldOrder & { idempotencyField: string; keys: SaleKeys; sessionId?: string },
 ): Promise<ReserveUnitResult> {
   try {
     await writeHoldOrder(deps, hold);
   } catch (error) {
     if (isLostWinCollision(error)) {
-      // Redis lost writes (lost-wins.ts): the hold stays as a stand-in for the lost one; only its answer is forgotten.
-      await deps.redis.hdel(hold.keys.idempotency, hold.idempotencyField).catch(() => 0);
+      // Redis lost writes (lost-wins.ts): the hold stays as a stand-in for a lost one, owned by nobody.
+      const { meta, holders, users, idempotency } = hold.keys;
+      const sessionField = hold.sessionId ? `h:${hold.userId}:${hold.sessionId}` : "";
+      await deps.saleEngine
+        .run(keepHoldAsStandInScript, { keys: { meta, holders, users, idempotency }, args: { orderId: hold.orderId, idempotencyField: hold.idempotencyField, sessionField } })
+        .catch((standInError: unknown) => logger.error({ saleId: hold.saleId, orderId: hold.orderId, err: standInError }, "could not turn a refused win into a stand-in"));
       logger.warn({ saleId: hold.saleId, orderId: hold.orderId, winSeq: hold.winSeq }, "win refused by MySQL: Redis lost earlier wins; reconciling");
       void repairLostWins(deps, hold.saleId);
       throw new DomainError("UNAVAILABLE", TRY_AGAIN, { retryAfterS: 2, cause: error });

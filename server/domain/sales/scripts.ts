@@ -472,3 +472,31 @@ redis.call('HSET', KEY_meta, 'wins', ARG_wins)
 return 1
 `,
 });
+
+/**
+ * A win MySQL refused because Redis had lost earlier wins (lost-wins.ts): the hold stays in the holds set as a
+ * stand-in that occupies the unit of one lost win, but belongs to nobody. Its user's count, its idempotency answer
+ * and the session's "my live hold" record are undone, so the buyer can try again at once instead of being told about
+ * a hold that has no order. Reconcile removes the stand-in once it is older than an order write can take.
+ * `sessionField` '' = none. Replies -1 (no keys), 1.
+ */
+export const keepHoldAsStandInScript = defineSaleScript({
+  name: "keep-hold-as-stand-in",
+  keys: ["meta", "holders", "users", "idempotency"],
+  args: ["orderId", "idempotencyField", "sessionField"],
+  reply: integerReply,
+  lua: `
+if redis.call('EXISTS', KEY_meta) == 0 then return -1 end
+redis.call('HDEL', KEY_idempotency, ARG_idempotencyField)
+if ARG_sessionField ~= '' then
+  local mine = redis.call('HGET', KEY_idempotency, ARG_sessionField)
+  if mine and string.sub(mine, 1, #ARG_orderId + 1) == ARG_orderId .. ':' then redis.call('HDEL', KEY_idempotency, ARG_sessionField) end
+end
+local user_id = redis.call('HGET', KEY_holders, ARG_orderId)
+if user_id then
+  redis.call('HDEL', KEY_holders, ARG_orderId)
+  if redis.call('HINCRBY', KEY_users, user_id, -1) <= 0 then redis.call('HDEL', KEY_users, user_id) end
+end
+return 1
+`,
+});
