@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 
-import { createApp } from "~/server/app.ts";
+import { appDeps, createApp } from "~/server/app.ts";
 import { fixedClock } from "~/server/clock.ts";
 import { configFromEnv } from "~/server/config.ts";
 import { db } from "~/server/db.ts";
@@ -8,18 +8,25 @@ import { DomainError } from "~/server/domain/errors.ts";
 import { saleKeys } from "~/server/domain/sales/keys.ts";
 import { repairLostWins } from "~/server/domain/sales/lost-wins.ts";
 import { reconcileSale } from "~/server/domain/sales/reconcile-sale.ts";
+import { issuePurchaseToken } from "~/server/domain/sales/purchase-token.ts";
 import { reserveUnit } from "~/server/domain/sales/reserve-unit.ts";
+import { reserveWithToken } from "~/server/domain/sales/reserve-with-token.ts";
+import { getQueueStatus, joinQueue } from "~/server/domain/sales/waiting-room.ts";
 import { rebuildSaleState, readSaleStatus } from "~/server/domain/sales/sale-state.ts";
 import { redis } from "~/server/redis.ts";
 import { createFlashSale, createUsers } from "~/server/testing/factories.ts";
-import { deleteSaleCompletely } from "~/server/testing/sales.ts";
+import { deleteSaleCompletely, freshPurchaseSession } from "~/server/testing/sales.ts";
 
 const OPENS_AT = new Date("2032-04-04T03:00:00.000Z");
 const saleIds: number[] = [];
 const config = { ...configFromEnv(), saleReserveRateLimit: { windowMs: 10_000, perUser: 1_000, perIp: 1_000_000 } };
 
 afterAll(async () => {
-  for (const id of saleIds) await deleteSaleCompletely({ db, redis }, id);
+  for (const id of saleIds) {
+    const keys = saleKeys(id);
+    await redis.del(keys.queue, keys.queueMeta, keys.admitted);
+    await deleteSaleCompletely({ db, redis }, id);
+  }
 });
 
 function appAt(ms: number) {
@@ -110,5 +117,29 @@ describe("wins a Redis replica lost (lost-wins.ts)", () => {
     expect(Number(await redis.hget(keys.meta, "wins"))).toBe(2);
     expect((await reserve(deps, sale.id, third!.id)).outcome).toBe("WON");
     expect((await ordersOf(sale.id)).map((order) => order.saleWinSeq).sort()).toEqual([1, 2, 3]);
+  });
+
+  it("a refused win gives the buyer's admission pass back, so the waiting room keeps them admitted", async () => {
+    const sale = await createFlashSale(db, { opensAt: OPENS_AT, quantity: 5, perUserLimit: 1, waitingRoomEnabled: true, queueOpensMinutesBefore: 30 });
+    saleIds.push(sale.id);
+    const [first, second] = await createUsers(db, 2);
+    for (const user of [first!, second!]) await joinQueue(appAt(OPENS_AT.getTime() - 1_000), { userId: user.id, saleId: sale.id });
+    const deps = appAt(OPENS_AT.getTime() + 1_000);
+    const passes = await Promise.all([first!, second!].map((user) => getQueueStatus(deps, { saleId: sale.id, userId: user.id, skipRateLimit: true })));
+    const buy = (userId: string, admissionPass: string) => {
+      const { token } = issuePurchaseToken(appDeps(), { userId, saleId: sale.id, session: freshPurchaseSession() }, deps.clock.now().getTime());
+      return reserveWithToken(deps, { saleId: sale.id, idempotencyKey: crypto.randomUUID(), purchaseToken: token, admissionPass }, { ip: "10.9.0.2" });
+    };
+    expect(await buy(first!.id, passes[0]!.admissionPass!)).toMatchObject({ outcome: "WON" });
+
+    // The replica lost that win: the second buyer is handed win number 1 again, which MySQL refuses.
+    const [won] = await ordersOf(sale.id);
+    await loseWins(sale.id, [{ orderId: won!.id, userId: won!.userId }], 0);
+    await expect(buy(second!.id, passes[1]!.admissionPass!)).rejects.toMatchObject({ code: "UNAVAILABLE" });
+    expect(Number(await redis.zscore(saleKeys(sale.id).admitted, second!.id))).toBe(passes[1]!.passExpiresAt!.getTime());
+
+    await repairLostWins(deps, sale.id);
+    expect(await buy(second!.id, passes[1]!.admissionPass!)).toMatchObject({ outcome: "WON" });
+    expect((await ordersOf(sale.id)).map((order) => order.saleWinSeq).sort()).toEqual([1, 2]);
   });
 });

@@ -158,11 +158,15 @@ async function reserveWithUnitsFromOtherBuckets(
 
 async function persistWinningHold(
   deps: Deps,
-  hold: HoldOrder & { idempotencyField: string; keys: SaleKeys; sessionId?: string },
+  hold: HoldOrder & { idempotencyField: string; keys: SaleKeys; sessionId?: string; admissionPassExpiresAtMs?: number },
 ): Promise<ReserveUnitResult> {
   try {
     await writeHoldOrder(deps, hold);
   } catch (error) {
+    // The win used up the buyer's admission pass; a win that did not stand must not cost them their place.
+    if (hold.admissionPassExpiresAtMs && hold.admissionPassExpiresAtMs > deps.clock.now().getTime()) {
+      await deps.redis.zadd(hold.keys.admitted, { score: hold.admissionPassExpiresAtMs, member: hold.userId }).catch(() => 0);
+    }
     if (isLostWinCollision(error)) {
       // Redis lost writes (lost-wins.ts): the hold stays as a stand-in for a lost one, owned by nobody.
       const { meta, holders, users, idempotency } = hold.keys;
