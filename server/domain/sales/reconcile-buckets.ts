@@ -1,9 +1,9 @@
 import type { DepsOf } from "~/server/deps.ts";
 import { bucketStatesFromDb, readBucketLedgers, rebuildSaleBuckets, takeAllotmentLock } from "~/server/domain/sales/bucketed-sale-state.ts";
 import { saleBucketKeys } from "~/server/domain/sales/keys.ts";
-import { computeDrift, driftSize, readRedisState, stableDrift, type BucketsReconciliation, type Drift, type SaleReconciliation } from "~/server/domain/sales/reconcile-sale.ts";
+import { applyDriftFixes, computeDrift, driftSize, readRedisState, stableDrift, type BucketsReconciliation, type Drift, type SaleReconciliation } from "~/server/domain/sales/reconcile-sale.ts";
 import { computeSaleStateFromDb } from "~/server/domain/sales/sale-state.ts";
-import { applySaleFixesScript, receiveUnitsScript, topUpAllotmentScript, type BucketLedgerReply } from "~/server/domain/sales/scripts.ts";
+import { receiveUnitsScript, topUpAllotmentScript, type BucketLedgerReply } from "~/server/domain/sales/scripts.ts";
 import { logger } from "~/server/logger.ts";
 
 type Deps = DepsOf<"db" | "redis" | "clock" | "saleEngine">;
@@ -47,7 +47,7 @@ export async function reconcileBucketedSale(deps: Deps, saleId: number, stockBuc
       const fixes = stableDrift(before, after);
       if (driftSize(fixes) === 0) continue;
       repaired += driftSize(fixes);
-      await applyFixes(deps, saleId, stockBuckets, bucket, fixes);
+      await applyDriftFixes(deps, saleBucketKeys(saleId, bucket, stockBuckets), fixes, { saleId, bucket });
     }
   }
 
@@ -101,23 +101,6 @@ async function measureBucketDrift(deps: Deps, saleId: number, stockBuckets: numb
     }),
   );
   return { state, drifts };
-}
-
-async function applyFixes(deps: Deps, saleId: number, stockBuckets: number, bucket: number, fixes: Drift) {
-  const { meta, holds, holders, users } = saleBucketKeys(saleId, bucket, stockBuckets);
-  await deps.saleEngine.run(applySaleFixesScript, {
-    keys: { meta, holds, holders, users },
-    args: {
-      soldDelta: fixes.soldDelta,
-      holdsToAdd: JSON.stringify(fixes.holdsMissingInRedis),
-      holdsToRemove: JSON.stringify(fixes.holdsUnknownToDb),
-      userCounts: JSON.stringify(fixes.userCounts),
-    },
-  });
-  logger.warn(
-    { saleId, bucket, fixes: { soldDelta: fixes.soldDelta, added: fixes.holdsMissingInRedis.length, removed: fixes.holdsUnknownToDb.length, users: Object.keys(fixes.userCounts).length } },
-    "sale bucket drift repaired",
-  );
 }
 
 /** Units journaled by a live donor and not (yet) in their live receiver's `xferIn`. */

@@ -124,6 +124,22 @@ export type BucketsReconciliation = {
   toppedUp: number;
 };
 
+/** Applies stable drift fixes to one slot's sale state (the sale's keys, or one bucket's), atomically, and logs them. */
+export async function applyDriftFixes(deps: Pick<Deps, "saleEngine">, keys: Pick<SaleKeys, "meta" | "holds" | "holders" | "users">, fixes: Drift, logContext: { saleId: number; bucket?: number }) {
+  const { meta, holds, holders, users } = keys;
+  await deps.saleEngine.run(applySaleFixesScript, {
+    keys: { meta, holds, holders, users },
+    args: {
+      soldDelta: fixes.soldDelta,
+      holdsToAdd: JSON.stringify(fixes.holdsMissingInRedis),
+      holdsToRemove: JSON.stringify(fixes.holdsUnknownToDb),
+      userCounts: JSON.stringify(fixes.userCounts),
+    },
+  });
+  const summary = { soldDelta: fixes.soldDelta, added: fixes.holdsMissingInRedis.length, removed: fixes.holdsUnknownToDb.length, users: Object.keys(fixes.userCounts).length };
+  logger.warn({ ...logContext, fixes: summary }, "sale drift repaired");
+}
+
 /**
  * Recomputes a sale's state from MySQL, reports how far Redis has drifted, and (unless repair is off) repairs the
  * drift that is stable across two readings. Missing keys are rebuilt. Runs at open, periodically, and on demand.
@@ -153,17 +169,7 @@ export async function reconcileSale(deps: Deps, saleId: number, options: { repai
       const fixes = stableDrift(first.drift, second.drift);
       repaired = driftSize(fixes);
       if (repaired > 0) {
-        const { meta, holds, holders, users } = saleKeys(saleId);
-        await deps.saleEngine.run(applySaleFixesScript, {
-          keys: { meta, holds, holders, users },
-          args: {
-            soldDelta: fixes.soldDelta,
-            holdsToAdd: JSON.stringify(fixes.holdsMissingInRedis),
-            holdsToRemove: JSON.stringify(fixes.holdsUnknownToDb),
-            userCounts: JSON.stringify(fixes.userCounts),
-          },
-        });
-        logger.warn({ saleId, fixes: { soldDelta: fixes.soldDelta, added: fixes.holdsMissingInRedis.length, removed: fixes.holdsUnknownToDb.length, users: Object.keys(fixes.userCounts).length } }, "sale drift repaired");
+        await applyDriftFixes(deps, saleKeys(saleId), fixes, { saleId });
       }
     }
   }
