@@ -20,7 +20,8 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 
-import { freePort, startTsChild, stopChildProcesses, waitForHttp } from "~/server/testing/child-processes.ts";
+import { runBenchmark } from "~/scripts/bench/app.ts";
+import { freePort, startTsChild, waitForHttp } from "~/server/testing/child-processes.ts";
 import { wrkGet, wrkReplay, type GetResult, type ScriptResult } from "~/scripts/bench/wrk.ts";
 
 const { values: flags } = parseArgs({
@@ -230,14 +231,4 @@ async function main() {
   );
 }
 
-main().then(
-  async () => {
-    await stopChildProcesses();
-    process.exit(0);
-  },
-  async (error: unknown) => {
-    console.error(error);
-    await stopChildProcesses();
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -35,10 +35,10 @@ import { parseArgs } from "node:util";
 import type { Redis as UpstashRedis } from "@upstash/redis";
 import type { Redis as IORedis } from "ioredis";
 
-import { benchAppEnv, childStarter, resetDatabaseAndBuild, round, trpcBody, waitForApp, warmPurchaseSessions } from "~/scripts/bench/app.ts";
+import { benchAppEnv, childStarter, resetDatabaseAndBuild, round, runBenchmark, trpcBody, waitForApp, warmPurchaseSessions } from "~/scripts/bench/app.ts";
 import { wrkReplay, type ScriptResult } from "~/scripts/bench/wrk.ts";
 import { clusterNodes, nodeConnection, withNode, type ClusterNode } from "~/scripts/bench/redis-nodes.ts";
-import { freePort, stopChild, stopChildProcesses } from "~/server/testing/child-processes.ts";
+import { freePort, stopChild } from "~/server/testing/child-processes.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -645,15 +645,4 @@ async function openLoop(options: { url: string; bodies: string[]; ratePerS: numb
   return answers.sort((a, b) => a.sentAt - b.sentAt);
 }
 
-main()
-  .then(async () => {
-    await stopChildProcesses();
-    stopClusters();
-    process.exit(0);
-  })
-  .catch(async (error: unknown) => {
-    console.error(error);
-    await stopChildProcesses();
-    stopClusters();
-    process.exit(1);
-  });
+runBenchmark(main, { cleanUp: stopClusters });

@@ -21,11 +21,11 @@ import "~/server/load-env.ts";
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 
-import { benchAppEnv, childStarter, resetDatabaseAndBuild, round, trpcBody, waitForApp, warmPurchaseSessions } from "~/scripts/bench/app.ts";
+import { benchAppEnv, childStarter, resetDatabaseAndBuild, round, runBenchmark, trpcBody, waitForApp, warmPurchaseSessions } from "~/scripts/bench/app.ts";
 import { wrkReplay, type ScriptResult } from "~/scripts/bench/wrk.ts";
 import type { Db } from "~/server/db.ts";
 import type { issuePurchaseToken as IssuePurchaseToken } from "~/server/domain/sales/purchase-token.ts";
-import { freePort, stopChildProcesses, waitForHttp } from "~/server/testing/child-processes.ts";
+import { freePort, waitForHttp } from "~/server/testing/child-processes.ts";
 import type { createFlashSale as CreateFlashSale } from "~/server/testing/factories.ts";
 
 const { values: flags } = parseArgs({
@@ -306,13 +306,4 @@ async function benchWaitingRoom(context: {
   };
 }
 
-main()
-  .then(async () => {
-    await stopChildProcesses();
-    process.exit(0);
-  })
-  .catch(async (error: unknown) => {
-    console.error(error);
-    await stopChildProcesses();
-    process.exit(1);
-  });
+runBenchmark(main);

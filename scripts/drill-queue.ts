@@ -23,9 +23,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 
-import { benchAppEnv, childStarter, resetDatabaseAndBuild, round, trpcBody, waitForApp, warmPurchaseSessions } from "~/scripts/bench/app.ts";
+import { benchAppEnv, childStarter, resetDatabaseAndBuild, round, runBenchmark, trpcBody, waitForApp, warmPurchaseSessions } from "~/scripts/bench/app.ts";
 import { clusterNodes, nodeConnection, withNode, type ClusterNode } from "~/scripts/bench/redis-nodes.ts";
-import { freePort, stopChild, stopChildProcesses } from "~/server/testing/child-processes.ts";
+import { freePort, stopChild } from "~/server/testing/child-processes.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -306,15 +306,9 @@ async function openLoop(options: { url: string; bodies: string[]; ratePerS: numb
   return answers.sort((a, b) => a.index - b.index);
 }
 
-main()
-  .then(async () => {
-    await stopChildProcesses();
-    process.exit(0);
-  })
-  .catch(async (error: unknown) => {
-    console.error(error);
-    await stopChildProcesses();
+runBenchmark(main, {
+  onFailure: async () => {
     if (isClusterRunning) clusterScript("stop");
     await stopStandalone();
-    process.exit(1);
-  });
+  },
+});

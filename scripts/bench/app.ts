@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import type { isSessionActive as IsSessionActive } from "~/server/domain/accounts/session-state.ts";
-import { startTsChild, waitForHttp } from "~/server/testing/child-processes.ts";
+import { startTsChild, stopChildProcesses, waitForHttp } from "~/server/testing/child-processes.ts";
 
 export const BENCH_DIST_DIR = ".next-bench";
 
@@ -70,4 +70,24 @@ export async function warmPurchaseSessions(deps: Parameters<typeof IsSessionActi
   for (let start = 0; start < users.length; start += 100) {
     await Promise.all(users.slice(start, start + 100).map((user) => isSessionActive(deps, { userId: user.id, ...freshPurchaseSession() })));
   }
+}
+
+/**
+ * Runs a benchmark's `main` and exits with its outcome: the children are stopped either way, then `cleanUp` (both ways)
+ * and `onFailure` (after an error, which is printed) release what else the benchmark started.
+ */
+export function runBenchmark(main: () => Promise<unknown>, hooks: { cleanUp?: () => unknown; onFailure?: () => unknown } = {}) {
+  const finish = async (code: number) => {
+    await stopChildProcesses();
+    await hooks.cleanUp?.();
+    if (code !== 0) await hooks.onFailure?.();
+    process.exit(code);
+  };
+  main().then(
+    () => finish(0),
+    (error: unknown) => {
+      console.error(error);
+      return finish(1);
+    },
+  );
 }
