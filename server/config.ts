@@ -27,7 +27,7 @@ export type AppConfig = {
   saleReminderLeadMinutes: number;
   dueWork: { intervalMs: number; runner: "auto" | "off" };
   /** The server's in-memory cache of public pages (server/http/public-page-cache.ts); ttlMs 0 turns it off. */
-  publicPageCache: { ttlMs: number; staleMs: number; exposeRenderCount: boolean };
+  publicPageCache: { ttlMs: number; staleMs: number; exposeStats: boolean };
   workflowMode: ReturnType<typeof workflowMode>;
   /** Keys for personal data at rest (server/crypto/pii.ts): AES keys by id, the active one, the blind-index key. */
   pii: PiiKeyring;
@@ -53,7 +53,7 @@ export function configFromEnv(): AppConfig {
     },
     saleReminderLeadMinutes: env.SALE_REMINDER_LEAD_MINUTES,
     dueWork: { intervalMs: env.DUE_WORK_INTERVAL_MS, runner: env.DUE_WORK_RUNNER },
-    publicPageCache: { ttlMs: env.PUBLIC_PAGE_CACHE_MS, staleMs: env.PUBLIC_PAGE_CACHE_STALE_MS, exposeRenderCount: env.PUBLIC_PAGE_CACHE_STATS },
+    publicPageCache: { ttlMs: env.PUBLIC_PAGE_CACHE_MS, staleMs: env.PUBLIC_PAGE_CACHE_STALE_MS, exposeStats: env.PUBLIC_PAGE_CACHE_STATS },
     workflowMode: workflowMode(),
     pii: parsePiiKeyring(env.PII_KEYS, env.PII_ACTIVE_KEY_ID, env.PII_BLIND_INDEX_KEY),
   };

@@ -40,7 +40,7 @@ const publicPages =
     : createPublicPageCache({
         ttlMs: pageCacheConfig.ttlMs,
         staleMs: pageCacheConfig.staleMs,
-        exposeRenderCount: pageCacheConfig.exposeRenderCount,
+        exposeStats: pageCacheConfig.exposeStats,
         isProduction: !isDev,
         render: loopback.render,
         onRenderError: (error, url) => logger.error({ err: error, url }, "public page render failed"),

@@ -38,14 +38,14 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
 });
 
-async function startCache(options: { render?: (url: string) => Promise<RenderedPage>; ttlMs?: number; staleMs?: number } = {}): Promise<Harness> {
+async function startCache(options: { render?: (url: string) => Promise<RenderedPage>; ttlMs?: number; staleMs?: number; exposeStats?: boolean } = {}): Promise<Harness> {
   const renders: string[] = [];
   const clock = { ms: 1_000_000 };
   const cache = createPublicPageCache({
     ttlMs: options.ttlMs ?? 1_000,
     staleMs: options.staleMs ?? 1_000,
     isProduction: true,
-    exposeRenderCount: true,
+    exposeStats: options.exposeStats ?? true,
     nowMs: () => clock.ms,
     render: async (url) => {
       renders.push(url);
@@ -114,6 +114,16 @@ describe("public page cache over HTTP", () => {
     expect(policy).not.toContain("nonce-");
     expect(policy).not.toContain("strict-dynamic");
     expect(await response.text()).toBe(PAGE_HTML);
+  });
+
+  it("tells clients nothing about the cache itself unless stats are asked for (benchmarks and tests)", async () => {
+    const { url } = await startCache({ exposeStats: false });
+    for (let visit = 0; visit < 2; visit += 1) {
+      const response = await fetch(`${url}/sales/1`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("x-page-cache")).toBeNull();
+      expect(response.headers.get("x-origin-renders")).toBeNull();
+    }
   });
 
   it("renders a page once for many simultaneous viewers, then serves it from memory", async () => {

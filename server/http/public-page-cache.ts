@@ -18,7 +18,10 @@ import { SESSION_COOKIE_NAMES } from "~/server/session.ts";
  * the client and always wins over the HTML.
  */
 
-/** Benchmark/test builds only (PUBLIC_PAGE_CACHE_STATS): how many times the origin rendered this page so far. */
+/**
+ * Benchmark/test builds only (PUBLIC_PAGE_CACHE_STATS): how many times the origin rendered this page so far, and
+ * whether this answer came from memory. Production answers carry neither: they describe the server, not the page.
+ */
 export const RENDER_COUNT_HEADER = "x-origin-renders";
 export const CACHE_STATUS_HEADER = "x-page-cache";
 
@@ -85,7 +88,8 @@ export type PublicPageCacheOptions = {
   staleMs: number;
   maxEntries?: number;
   isProduction: boolean;
-  exposeRenderCount?: boolean;
+  /** Adds RENDER_COUNT_HEADER and CACHE_STATUS_HEADER to every answer (benchmarks and tests). */
+  exposeStats?: boolean;
   /** Renders a page anonymously (the server's own request to itself, see createLoopbackRenderer). */
   render: (url: string) => Promise<RenderedPage>;
   nowMs?: () => number;
@@ -100,7 +104,7 @@ export function createPublicPageCache(options: PublicPageCacheOptions) {
   const entries = new Map<string, Entry>();
   const inFlight = new Map<string, Promise<Entry>>();
   // Kept only when exposed: one key per URL ever rendered, which nothing else bounds.
-  const renderCounts = options.exposeRenderCount ? new Map<string, number>() : null;
+  const renderCounts = options.exposeStats ? new Map<string, number>() : null;
   // Bumped by every invalidation: a render that started before one must not enter the cache after it.
   let generation = 0;
 
@@ -125,11 +129,8 @@ export function createPublicPageCache(options: PublicPageCacheOptions) {
       });
     }
     if (renderCounts) headers[RENDER_COUNT_HEADER] = String(renderCounts.get(route.key) ?? 0);
-    const headersByStatus = {
-      HIT: { ...headers, [CACHE_STATUS_HEADER]: "HIT" },
-      STALE: { ...headers, [CACHE_STATUS_HEADER]: "STALE" },
-      MISS: { ...headers, [CACHE_STATUS_HEADER]: "MISS" },
-    };
+    const withStatus = (status: CacheStatus) => (options.exposeStats ? { ...headers, [CACHE_STATUS_HEADER]: status } : headers);
+    const headersByStatus = { HIT: withStatus("HIT"), STALE: withStatus("STALE"), MISS: withStatus("MISS") };
     const now = nowMs();
     return { status: page.status, headersByStatus, body: page.body, tags: route.tags, isCacheable, freshUntil: isCacheable ? now + options.ttlMs : now, staleUntil: isCacheable ? now + options.ttlMs + options.staleMs : now };
   }
