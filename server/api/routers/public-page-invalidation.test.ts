@@ -9,9 +9,12 @@ import { fixedClock } from "~/server/clock.ts";
 import { db } from "~/server/db.ts";
 import { productChangedTags, saleChangedTags } from "~/server/domain/public-pages.ts";
 import { redis } from "~/server/redis.ts";
-import { createProduct, createUser } from "~/server/testing/factories.ts";
+import { expireOrder } from "~/server/domain/orders/expire-unpaid-orders.ts";
+import { createApp } from "~/server/app.ts";
+import { createAddress, createProduct, createUser } from "~/server/testing/factories.ts";
 import { createTestClient, sessionCookieFor, startTestServer } from "~/server/testing/http.ts";
-import { deleteUsersWithOrders } from "~/server/testing/orders.ts";
+import { deleteUsersWithOrders, newIdempotencyKey } from "~/server/testing/orders.ts";
+import { deleteRestockEvents } from "~/server/testing/restock.ts";
 import { deleteSaleCompletely } from "~/server/testing/sales.ts";
 
 // Far from every other test's clock, so no one else's due-work sweep touches these sales.
@@ -35,8 +38,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const saleId of saleIds) await deleteSaleCompletely(deps, saleId);
-  await db.product.deleteMany({ where: { id: { in: productIds } } });
   await deleteUsersWithOrders(db, userIds);
+  await deleteRestockEvents(db, productIds.map((productId) => ({ productId })));
+  await db.product.deleteMany({ where: { id: { in: productIds } } });
   await server.close();
 });
 
@@ -83,5 +87,66 @@ describe("public page invalidation", () => {
     await admin.adminProduct.discontinue.mutate({ id: product.id });
     expect(invalidated).toEqual([productChangedTags(product.id), productChangedTags(product.id)]);
     expect(productChangedTags(product.id)).toEqual([`product:${product.id}`, "catalog", "sales", "sale-pages"]);
+  });
+
+  describe("stock state of a regular product", () => {
+    async function shopper() {
+      const user = await createUser(db);
+      userIds.push(user.id);
+      const address = await createAddress(db, user.id);
+      const client = createTestClient(server.url, { cookie: await sessionCookieFor(user) });
+      const buy = (productId: number, quantity = 1) =>
+        client.order.create.mutate({ source: { type: "product", productId, quantity }, addressId: address.id, idempotencyKey: newIdempotencyKey() });
+      return { client, buy };
+    }
+    const productTagLists = (productId: number) => invalidated.filter((tags) => tags.includes(`product:${productId}`));
+
+    it("drops the product's pages when an order takes its last unit, and only then", async () => {
+      const product = await createProduct(db, { stock: 2 });
+      productIds.push(product.id);
+      const buyer = await shopper();
+
+      invalidated.length = 0;
+      await buyer.buy(product.id);
+      expect(productTagLists(product.id)).toEqual([]);
+      await buyer.buy(product.id);
+      expect(productTagLists(product.id)).toEqual([productChangedTags(product.id)]);
+    });
+
+    it("drops them once when buyers race for the last units", async () => {
+      const product = await createProduct(db, { stock: 3 });
+      productIds.push(product.id);
+      const buyers = await Promise.all(Array.from({ length: 12 }, () => shopper()));
+
+      invalidated.length = 0;
+      const outcomes = await Promise.allSettled(buyers.map((buyer) => buyer.buy(product.id)));
+      expect(outcomes.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(3);
+      expect(productTagLists(product.id)).toEqual([productChangedTags(product.id)]);
+      expect(await db.product.findUniqueOrThrow({ where: { id: product.id }, select: { stock: true, status: true } })).toEqual({ stock: 0, status: "SOLD_OUT" });
+    });
+
+    it("drops them when a cancelled or expired order makes a sold-out product buyable again", async () => {
+      const product = await createProduct(db, { stock: 2 });
+      productIds.push(product.id);
+      const buyer = await shopper();
+      const first = await buyer.buy(product.id);
+      const second = await buyer.buy(product.id);
+
+      invalidated.length = 0;
+      await buyer.client.order.cancel.mutate({ id: first.id });
+      expect(productTagLists(product.id)).toEqual([productChangedTags(product.id)]);
+
+      // Back in stock already: the second release changes the count, not the state, so it drops nothing.
+      invalidated.length = 0;
+      const late = createApp({ db, redis, clock: fixedClock(second.paymentDueAt), invalidatePublicPages: (tags) => void invalidated.push([...tags]) });
+      expect(await expireOrder(late, { orderId: second.id })).toBe(true);
+      expect(productTagLists(product.id)).toEqual([]);
+
+      // Sold out again, then an expiry brings it back.
+      const third = await buyer.buy(product.id, 2);
+      invalidated.length = 0;
+      expect(await expireOrder({ ...late, clock: fixedClock(third.paymentDueAt) }, { orderId: third.id })).toBe(true);
+      expect(productTagLists(product.id)).toEqual([productChangedTags(product.id)]);
+    });
   });
 });

@@ -4,7 +4,7 @@ import type { DepsOf } from "~/server/deps.ts";
 import { DomainError } from "~/server/domain/errors.ts";
 import { orderCancelled } from "~/server/domain/events.ts";
 import { refundPaymentSoon, requestRefundOfOrderPayment } from "~/server/domain/payments/refund-payment.ts";
-import { releaseOrderUnits, syncSaleOrderAfterCommit } from "~/server/domain/orders/release-order-units.ts";
+import { announceReleasedUnits, releaseOrderUnits } from "~/server/domain/orders/release-order-units.ts";
 import { releasableOrderSelect } from "~/server/domain/orders/select.ts";
 import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
 import type { OrderStatus } from "~/server/generated/prisma/enums.ts";
@@ -15,7 +15,7 @@ export const cancelOrderInput = z.object({
 });
 export type CancelOrderInput = z.infer<typeof cancelOrderInput>;
 
-type Deps = DepsOf<"db" | "redis" | "clock" | "payments" | "saleEngine">;
+type Deps = DepsOf<"db" | "redis" | "clock" | "payments" | "saleEngine" | "invalidatePublicPages">;
 
 /** Before shipping the buyer may cancel; afterwards only a return is possible. */
 export const CANCELLABLE_STATUSES: readonly OrderStatus[] = ["PENDING_PAYMENT", "PAID"];
@@ -57,13 +57,13 @@ export async function cancelOrder(deps: Deps, input: CancelOrderInput & { userId
     }
 
     const wasPaid = order.status === "PAID";
-    await releaseOrderUnits(tx, order, { wasPaid });
+    const released = await releaseOrderUnits(tx, order, { wasPaid });
     const paymentId = wasPaid ? await requestRefundOfOrderPayment(tx, order.id, now) : null;
     await enqueueEvent(tx, orderCancelled, { orderId: order.id });
-    return { order, paymentId };
+    return { order, paymentId, released };
   });
 
-  await syncSaleOrderAfterCommit(deps, outcome.order, "released");
+  await announceReleasedUnits(deps, outcome.order, outcome.released);
   await refundPaymentSoon(deps, outcome.paymentId);
   return { id: outcome.order.id, status: "CANCELLED" as const, isRefundRequested: outcome.paymentId !== null };
 }

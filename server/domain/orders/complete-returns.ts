@@ -2,11 +2,11 @@
 import type { DepsOf } from "~/server/deps.ts";
 import { orderReturned } from "~/server/domain/events.ts";
 import { refundPaymentSoon, requestRefundOfOrderPayment } from "~/server/domain/payments/refund-payment.ts";
-import { releaseOrderUnits, syncSaleOrderAfterCommit } from "~/server/domain/orders/release-order-units.ts";
+import { announceReleasedUnits, releaseOrderUnits } from "~/server/domain/orders/release-order-units.ts";
 import { releasableOrderSelect } from "~/server/domain/orders/select.ts";
 import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
 
-type Deps = DepsOf<"db" | "redis" | "clock" | "payments" | "saleEngine">;
+type Deps = DepsOf<"db" | "redis" | "clock" | "payments" | "saleEngine" | "invalidatePublicPages">;
 
 /**
  * RETURN_REQUESTED → RETURNED when the return is due (the item has come back): units return to stock and the
@@ -25,14 +25,14 @@ export async function completeReturn(deps: Deps, input: { orderId: string }) {
     });
     if (count === 0) return null;
 
-    await releaseOrderUnits(tx, order, { wasPaid: true });
+    const released = await releaseOrderUnits(tx, order, { wasPaid: true });
     const paymentId = await requestRefundOfOrderPayment(tx, order.id, now);
     await enqueueEvent(tx, orderReturned, { orderId: order.id });
-    return { order, paymentId };
+    return { order, paymentId, released };
   });
   if (!outcome) return false;
 
-  await syncSaleOrderAfterCommit(deps, outcome.order, "released");
+  await announceReleasedUnits(deps, outcome.order, outcome.released);
   await refundPaymentSoon(deps, outcome.paymentId);
   return true;
 }

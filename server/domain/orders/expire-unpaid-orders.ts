@@ -1,9 +1,9 @@
 
 import type { DepsOf } from "~/server/deps.ts";
-import { releaseOrderUnits, syncSaleOrderAfterCommit } from "~/server/domain/orders/release-order-units.ts";
+import { announceReleasedUnits, releaseOrderUnits } from "~/server/domain/orders/release-order-units.ts";
 import { releasableOrderSelect } from "~/server/domain/orders/select.ts";
 
-type Deps = DepsOf<"db" | "redis" | "clock" | "saleEngine">;
+type Deps = DepsOf<"db" | "redis" | "clock" | "saleEngine" | "invalidatePublicPages">;
 
 /**
  * PENDING_PAYMENT → EXPIRED once the payment deadline has passed, giving the held units back. The compare-and-set
@@ -21,12 +21,11 @@ export async function expireOrder(deps: Deps, input: { orderId: string }) {
       data: { status: "EXPIRED", expiredAt: order.paymentDueAt, dueAt: null, stockReleasedAt: now },
     });
     if (count === 0) return null;
-    await releaseOrderUnits(tx, order, { wasPaid: false });
-    return order;
+    return { order, released: await releaseOrderUnits(tx, order, { wasPaid: false }) };
   });
   if (!expired) return false;
 
-  await syncSaleOrderAfterCommit(deps, expired, "released");
+  await announceReleasedUnits(deps, expired.order, expired.released);
   return true;
 }
 

@@ -15,6 +15,7 @@ import { orderPlaced } from "~/server/domain/events.ts";
 import { orderPlacedPayload } from "~/server/domain/orders/order-events.ts";
 import { addMs } from "~/server/domain/orders/order-timing.ts";
 import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
+import { productChangedTags } from "~/server/domain/public-pages.ts";
 import type { Prisma } from "~/server/generated/prisma/client.ts";
 
 export const placeOrderInput = z.object({
@@ -26,7 +27,7 @@ export const placeOrderInput = z.object({
 export type PlaceOrderInput = z.infer<typeof placeOrderInput>;
 
 type Tx = Prisma.TransactionClient;
-type Deps = DepsOf<"db" | "clock" | "config">;
+type Deps = DepsOf<"db" | "clock" | "config" | "invalidatePublicPages">;
 
 const placedOrderSelect = { id: true, status: true, totalAmount: true, paymentDueAt: true } satisfies Prisma.OrderSelect;
 const MAX_TRANSACTION_ATTEMPTS = 3;
@@ -40,7 +41,8 @@ function isPrismaError(error: unknown, code: string) {
  * (`stock >= quantity`, so concurrent buyers can never take the same unit), the order and its lines are written
  * with a copy of the address, the bought cart lines are removed, and `shop/order.placed` is queued. If any line is
  * short the transaction rolls back, nothing changes, and the error names the product.
- * The order then holds its stock as PENDING_PAYMENT until paymentDueAt.
+ * The order then holds its stock as PENDING_PAYMENT until paymentDueAt. A product this order sold out has its cached
+ * public pages dropped once the transaction has committed, so no page keeps offering it.
  */
 export async function placeOrder(deps: Deps, input: PlaceOrderInput & { userId: string }) {
   const existing = await findByIdempotencyKey(deps.db, input.userId, input.idempotencyKey);
@@ -48,7 +50,8 @@ export async function placeOrder(deps: Deps, input: PlaceOrderInput & { userId: 
 
   for (let attempt = 1; ; attempt += 1) {
     try {
-      const order = await deps.db.$transaction((tx) => placeOrderInTransaction(tx, deps, input), { maxWait: 5_000, timeout: 15_000 });
+      const { order, soldOutProductIds } = await deps.db.$transaction((tx) => placeOrderInTransaction(tx, deps, input), { maxWait: 5_000, timeout: 15_000 });
+      for (const productId of soldOutProductIds) deps.invalidatePublicPages(productChangedTags(productId));
       return { ...order, isRepeat: false };
     } catch (error) {
       // The same key submitted twice at once: the other request's order won the unique index; answer with it.
@@ -103,7 +106,7 @@ async function placeOrderInTransaction(tx: Tx, deps: Deps, input: PlaceOrderInpu
   // Stock last: the product rows stay locked from here to the commit, so the hottest rows are held for the shortest
   // time. The lines are inserted only after it: their foreign key check takes a shared lock on the product, and a
   // shared lock taken before the exclusive one would let two checkouts of the same product deadlock.
-  await takeStock(tx, requested);
+  const soldOutProductIds = await takeStock(tx, requested);
   await tx.orderItem.createMany({
     data: lines.map((line) => ({
       orderId: order.id,
@@ -114,15 +117,16 @@ async function placeOrderInTransaction(tx: Tx, deps: Deps, input: PlaceOrderInpu
       lineTotal: line.lineTotal,
     })),
   });
-  return order;
+  return { order, soldOutProductIds };
 }
 
 /**
  * Conditional decrements in product id order (one lock order for every transaction, so no deadlocks between
  * checkouts). A count of 0 means the product cannot give that many right now (sold out, not enough, discontinued or
- * missing): the thrown error names it and rolls back the earlier lines too.
+ * missing): the thrown error names it and rolls back the earlier lines too. Returns the products these units sold out.
  */
 async function takeStock(tx: Tx, lines: RequestedLine[]) {
+  const soldOutProductIds: number[] = [];
   const quantities = new Map<number, number>();
   for (const line of lines) quantities.set(line.productId, (quantities.get(line.productId) ?? 0) + line.quantity);
 
@@ -132,11 +136,13 @@ async function takeStock(tx: Tx, lines: RequestedLine[]) {
       data: { stock: { decrement: quantity } },
     });
     if (count === 1) {
-      await tx.product.updateMany({ where: { id: productId, stock: 0, status: "AVAILABLE" }, data: { status: "SOLD_OUT" } });
+      const soldOut = await tx.product.updateMany({ where: { id: productId, stock: 0, status: "AVAILABLE" }, data: { status: "SOLD_OUT" } });
+      if (soldOut.count === 1) soldOutProductIds.push(productId);
       continue;
     }
     const current = await tx.product.findUnique({ where: { id: productId }, select: { id: true, name: true, stock: true, status: true } });
     if (!current) throw new DomainError("NOT_FOUND", "상품을 찾을 수 없습니다.", { details: { productId } });
     throw checkoutLineError(current, current.status === "DISCONTINUED" ? "DISCONTINUED" : current.stock <= 0 || current.status === "SOLD_OUT" ? "SOLD_OUT" : "INSUFFICIENT_STOCK");
   }
+  return soldOutProductIds;
 }

@@ -12,7 +12,7 @@ export const cancelOrderAsAdminInput = z.object({
 });
 export type CancelOrderAsAdminInput = z.infer<typeof cancelOrderAsAdminInput>;
 
-type Deps = DepsOf<"db" | "redis" | "clock" | "payments" | "saleEngine">;
+type Deps = DepsOf<"db" | "redis" | "clock" | "payments" | "saleEngine" | "invalidatePublicPages">;
 
 /**
  * An admin cancels any buyer's order before it ships, with a reason. The lifecycle is the buyer's own cancel
