@@ -1,6 +1,7 @@
 // The Redis-touching integration tests once more, against a local Redis Cluster (scripts/redis-cluster.sh start) instead
 // of the single Redis: reservation and purchase tokens, the waiting room, rate limits, the session re-check, sale
-// reconcile and the timeline, the shared payment breaker, and the cluster requester's own tests (*.cluster.test.ts).
+// reconcile and the timeline, the shared payment breaker, the public page feed, and the cluster requester's own tests
+// (*.cluster.test.ts).
 import { defineConfig } from "vitest/config";
 
 import base from "./vitest.config.ts";
@@ -19,6 +20,7 @@ export const clusterTestFiles = [
   "server/domain/accounts/session-state.test.ts",
   "server/rate-limit.test.ts",
   "server/payments/shared-breaker.test.ts",
+  "server/http/public-page-feed.test.ts",
 ];
 
 export default defineConfig({

@@ -2,7 +2,7 @@
 // The fixtures load .env.local, so they must be imported before anything that reads the environment.
 import { expect, INSTANCE_URLS, INSTANCES_PROXY_URL, signInEverywhere, test } from "./fixtures/instances";
 
-import { createAddress, createFlashSale, createUser } from "~/server/testing/factories.ts";
+import { createAddress, createFlashSale, createProduct, createUser } from "~/server/testing/factories.ts";
 
 test.describe("several app instances behind nginx", () => {
   test("nginx spreads requests over every instance, each naming itself", async ({ request, db }) => {
@@ -70,5 +70,52 @@ test.describe("several app instances behind nginx", () => {
     expect(orders).toEqual([{ userId: buyer.id }]);
     await expect(pages[1]!.getByTestId("sale-remaining")).toHaveText("남은 수량 4 / 5");
     for (const page of pages) await page.context().close();
+  });
+
+  const statusIn = (html: string) => /data-testid="product-status"[^>]*>([^<]*)</.exec(html)?.[1];
+
+  test("a product bought out on one instance shows 품절 on every instance and through nginx within 2 s", async ({ browser, request, db }) => {
+    const product = await createProduct(db, { stock: 1, price: 31_000 });
+    const buyer = await createUser(db);
+    await createAddress(db, buyer.id, { label: "우리집", recipient: "김재고" });
+
+    // An anonymous visitor on every instance and on nginx: each of their page caches now holds "남은 수량 1개".
+    const visitorContext = await browser.newContext();
+    const visitor = await visitorContext.newPage();
+    const pageUrls = [...INSTANCE_URLS, INSTANCES_PROXY_URL].map((origin) => `${origin}/products/${product.id}`);
+    for (const url of pageUrls) {
+      await visitor.goto(url);
+      await expect(visitor.getByTestId("product-status")).toHaveText("판매 중");
+    }
+
+    // The last unit goes in an order placed on app-1.
+    const buyerContext = await browser.newContext();
+    await signInEverywhere(buyerContext, buyer);
+    const buying = await buyerContext.newPage();
+    await buying.goto(`${INSTANCE_URLS[0]}/products/${product.id}`);
+    await buying.getByRole("link", { name: "바로 구매" }).click();
+    const placeOrder = buying.getByRole("button", { name: "31,000원 주문하기" });
+    await expect(placeOrder).toBeEnabled();
+
+    // The worst case: every cache has just taken a fresh copy saying "판매 중" when the order goes in.
+    for (const url of pageUrls) expect(statusIn(await (await request.get(url)).text())).toBe("판매 중");
+    const soldAt = Date.now();
+    await placeOrder.click();
+
+    // Every instance's cached page and nginx's copy of it stop offering the product within 2 s of the press, all
+    // watched at once (a browser load per check would spend the budget on loading, not on waiting).
+    await Promise.all(
+      pageUrls.map((url) =>
+        expect
+          .poll(async () => statusIn(await (await request.get(url)).text()), { timeout: Math.max(0, soldAt + 2_000 - Date.now()), intervals: [50] })
+          .toBe("품절"),
+      ),
+    );
+    await expect(buying.getByRole("heading", { level: 1, name: "결제하기" })).toBeVisible();
+    await visitor.goto(pageUrls.at(-1)!);
+    await expect(visitor.getByTestId("product-status")).toHaveText("품절");
+    await expect(visitor.getByTestId("purchase-note")).toBeVisible();
+    await visitorContext.close();
+    await buyerContext.close();
   });
 });

@@ -5,7 +5,7 @@ import type { AppDeps } from "~/server/deps.ts";
 import { createSaleEngine } from "~/server/domain/sales/sale-engine.ts";
 import { sendEmail } from "~/server/email.ts";
 import { env } from "~/server/env.js";
-import { invalidateRegisteredPublicPages } from "~/server/http/public-page-registry.ts";
+import { createPublicPageInvalidator } from "~/server/http/public-page-feed.ts";
 import { createPaymentGateway } from "~/server/payments/gateway.ts";
 import { redis } from "~/server/redis.ts";
 
@@ -25,7 +25,7 @@ export function createApp(parts: Partial<AppDeps> = {}): AppDeps {
     sendEmail: parts.sendEmail ?? sendEmail,
     config,
     saleEngine: parts.saleEngine ?? createSaleEngine({ redis: appRedis, config }),
-    invalidatePublicPages: parts.invalidatePublicPages ?? invalidateRegisteredPublicPages,
+    invalidatePublicPages: parts.invalidatePublicPages ?? createPublicPageInvalidator(appRedis),
   };
 }
 

@@ -16,7 +16,8 @@ import { stampClientIp } from "~/server/http/client-ip.ts";
 import { runWithDependencyFailureStatus } from "~/server/http/dependency-failure-scope.ts";
 import { createDependencyGate, SERVICE_UNAVAILABLE_HTML } from "~/server/http/dependency-gate.ts";
 import { classifyPublicPage, createLoopbackRenderer, createPublicPageCache } from "~/server/http/public-page-cache.ts";
-import { registerPublicPageCache } from "~/server/http/public-page-registry.ts";
+import { followPublicPageFeed } from "~/server/http/public-page-feed.ts";
+import { publicPageOrigin, registerPublicPageCache } from "~/server/http/public-page-registry.ts";
 import { handleTestClock, TEST_CLOCK_PATH } from "~/server/http/test-clock-hook.ts";
 import { createTrpcNodeHandler, TRPC_BASE_PATH } from "~/server/http/trpc-node-handler.ts";
 import { logger } from "~/server/logger.ts";
@@ -45,7 +46,11 @@ const publicPages =
         render: loopback.render,
         onRenderError: (error, url) => logger.error({ err: error, url }, "public page render failed"),
       });
-if (publicPages) registerPublicPageCache(publicPages);
+if (publicPages) {
+  registerPublicPageCache(publicPages);
+  // Other processes' writes reach this instance's pages through the invalidation feed.
+  followPublicPageFeed({ redis: appDeps().redis, origin: publicPageOrigin(), cache: publicPages });
+}
 
 const server = createServer((req, res) => {
   // Behind a load balancer, says which instance answered (tests and the instances drill count the spread by it).

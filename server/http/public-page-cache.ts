@@ -180,6 +180,12 @@ export function createPublicPageCache(options: PublicPageCacheOptions) {
         if (entry.tags.some((tag) => tags.includes(tag))) entries.delete(key);
       }
     },
+
+    /** Drops every page (the invalidation feed lost entries, so any page may be out of date). */
+    invalidateAll() {
+      generation += 1;
+      entries.clear();
+    },
   };
 }
 

@@ -8,7 +8,7 @@ export const PUBLIC_RENDER_HEADER = "x-flashmart-public-render";
 
 // Next's bundles and the custom server load separate copies of this module; the registry on globalThis lets a write
 // made anywhere (a tRPC mutation, a server action, due work) reach the one cache the server serves from.
-const registry = globalThis as unknown as { flashmartPublicPageCache?: { invalidate: (tags: readonly string[]) => void } };
+const registry = globalThis as unknown as { flashmartPublicPageCache?: { invalidate: (tags: readonly string[]) => void }; flashmartPublicPageOrigin?: string };
 
 export function registerPublicPageCache(cache: { invalidate: (tags: readonly string[]) => void }) {
   registry.flashmartPublicPageCache = cache;
@@ -17,4 +17,10 @@ export function registerPublicPageCache(cache: { invalidate: (tags: readonly str
 /** deps.invalidatePublicPages of the running app: a no-op in processes that serve no pages (scripts, tests, workers). */
 export function invalidateRegisteredPublicPages(tags: readonly string[]) {
   registry.flashmartPublicPageCache?.invalidate(tags);
+}
+
+/** This process's name on the invalidation feed (server/http/public-page-feed.ts), the same in every module copy. */
+export function publicPageOrigin() {
+  registry.flashmartPublicPageOrigin ??= `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  return registry.flashmartPublicPageOrigin;
 }
