@@ -48,6 +48,11 @@ test("drop day on a phone: reminder mail → sale page → ready → join → ad
   const mail = await readLatestMail(page, buyer.email);
   expect(mail).toContain(`${product.name} 선착순 판매가`);
   expect(mail).toContain("10분 후");
+  // The HTML part fits the phone: neither the mailbox page nor the mail itself scrolls sideways.
+  const overflowPx = () => document.documentElement.scrollWidth - document.documentElement.clientWidth;
+  const mailFrame = await page.getByTitle("메일 HTML 미리보기").elementHandle().then((handle) => handle?.contentFrame());
+  expect(await page.evaluate(overflowPx)).toBeLessThanOrEqual(0);
+  expect(await mailFrame!.evaluate(overflowPx)).toBeLessThanOrEqual(0);
   await snapshot(page, "drop-1-reminder-mail");
 
   // The mail's link is the sale page.
