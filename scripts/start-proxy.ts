@@ -7,11 +7,11 @@
  * configuration. Defaults: listen on PROXY_PORT or 8080, one upstream at 127.0.0.1:PORT (the app's port, 3000).
  */
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 
-import { nginxConfig, nginxDirectories } from "~/scripts/proxy/nginx-config.ts";
+import { nginxConfig, prepareNginxPrefix } from "~/scripts/proxy/nginx-config.ts";
 
 const NGINX_BINARY = "/usr/sbin/nginx";
 
@@ -39,15 +39,10 @@ if (!existsSync(NGINX_BINARY)) {
   console.error(`${NGINX_BINARY} is missing: install the Debian package nginx-light (apt-get install nginx-light).`);
   process.exit(1);
 }
-for (const dir of nginxDirectories(prefixDir)) mkdirSync(dir, { recursive: true });
-// Started as root, nginx runs its workers as `nobody`, which must be able to reach the cache and temp directories
-// under the prefix (a mkdtemp directory is 0700).
-chmodSync(prefixDir, 0o755);
-const configPath = `${prefixDir}/nginx.conf`;
-writeFileSync(configPath, config);
+const { configPath, args } = prepareNginxPrefix(prefixDir, config);
 
 console.log(`nginx on :${listenPort} → ${upstreams.join(", ")} (config ${configPath})`);
-const nginx = spawn(NGINX_BINARY, ["-p", prefixDir, "-c", configPath, "-e", `${prefixDir}/error.log`, "-g", "daemon off;"], { stdio: "inherit" });
+const nginx = spawn(NGINX_BINARY, args, { stdio: "inherit" });
 // nginx stops gracefully on SIGQUIT and at once on SIGTERM; either way it goes when this script is told to stop.
 const stop = (signal: NodeJS.Signals) => {
   if (nginx.exitCode === null) nginx.kill(signal === "SIGINT" ? "SIGQUIT" : "SIGTERM");

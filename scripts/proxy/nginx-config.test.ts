@@ -1,12 +1,12 @@
 /** The generated nginx configuration: several upstreams, and nginx itself accepts it (`nginx -t`, as a normal user). */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { nginxConfig, nginxDirectories } from "~/scripts/proxy/nginx-config.ts";
+import { nginxConfig, prepareNginxPrefix } from "~/scripts/proxy/nginx-config.ts";
 
 const NGINX = "/usr/sbin/nginx";
 
@@ -27,9 +27,8 @@ describe("nginxConfig", () => {
   it.runIf(existsSync(NGINX))("is accepted by nginx -t without root", () => {
     const prefix = mkdtempSync(join(tmpdir(), "nginx-config-test-"));
     try {
-      for (const dir of nginxDirectories(prefix)) mkdirSync(dir, { recursive: true });
-      writeFileSync(join(prefix, "nginx.conf"), nginxConfig({ listenPort: 18080, upstreams: ["127.0.0.1:3000", "127.0.0.1:3001"], prefixDir: prefix }));
-      const check = spawnSync(NGINX, ["-t", "-p", prefix, "-c", join(prefix, "nginx.conf"), "-e", join(prefix, "error.log")], { encoding: "utf8" });
+      const { args } = prepareNginxPrefix(prefix, nginxConfig({ listenPort: 18080, upstreams: ["127.0.0.1:3000", "127.0.0.1:3001"], prefixDir: prefix }));
+      const check = spawnSync(NGINX, ["-t", ...args.slice(0, -2)], { encoding: "utf8" });
       expect(check.stderr).toContain("syntax is ok");
       expect(check.status).toBe(0);
     } finally {

@@ -8,10 +8,17 @@
  *   the copy being refreshed (stale-while-revalidate), never a copy older than the app allows.
  * - Public HTML is the same for everybody, signed in or not. Only /login and /signup, which redirect signed-in
  *   visitors, skip the cache when a session cookie comes along.
+ * - Compression: the app compresses each public page once per render (brotli, gzip). nginx reduces the client's
+ *   Accept-Encoding to the one the app will answer with, passes that on and keys the copy on it, so a browser storm
+ *   costs one file lookup per page load and no compression at all (gzipping each cached answer here cost 3–4× the
+ *   whole request). With that key, nginx need not honour the app's Vary, so Next's router requests (RSC, prefetch,
+ *   actions), the other thing the app varies on, skip the cache instead.
  * - /_next/static: content-hashed file names, so cached for a week here and a year in browsers.
  * - Upstream keep-alive: nginx holds a pool of open connections to each app instance instead of one per request.
  * - X-Forwarded-For is overwritten with the client's address (run the app with TRUST_PROXY=1 behind it).
  */
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+
 export type NginxConfigOptions = {
   /** Port nginx listens on. */
   listenPort: number;
@@ -25,6 +32,24 @@ export type NginxConfigOptions = {
 };
 
 const SESSION_COOKIE_PATTERN = "(^|;\\s*)(__Secure-)?authjs\\.session-token=";
+
+const FORWARDED_HEADERS = `      proxy_set_header Connection "";
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $http_host;`;
+
+/** The public page micro-cache of a location (a location's proxy_set_header replaces the server's, so all are here). */
+const PAGE_CACHE = `${FORWARDED_HEADERS}
+      proxy_set_header Accept-Encoding $page_encoding;
+      proxy_cache public_pages;
+      proxy_cache_key "$scheme$proxy_host$request_uri $page_encoding";
+      proxy_ignore_headers Vary;
+      proxy_cache_lock on;
+      proxy_cache_lock_timeout 5s;
+      proxy_cache_use_stale updating;
+      proxy_cache_background_update on;
+      add_header X-Proxy-Cache $upstream_cache_status;`;
 
 export function nginxConfig(options: NginxConfigOptions) {
   if (options.upstreams.length === 0) throw new Error("nginxConfig: at least one upstream");
@@ -81,15 +106,25 @@ ${upstreamServers}
     "~${SESSION_COOKIE_PATTERN}" 1;
   }
 
+  # Plain "br" / "gzip" tokens, as browsers send them; anything with q-values is answered uncompressed, which every
+  # client accepts. The first matching line wins, so brotli is preferred.
+  map $http_accept_encoding $page_encoding {
+    default "";
+    "~*(^|[\\s,])br\\s*(,|$)" br;
+    "~*(^|[\\s,])gzip\\s*(,|$)" gzip;
+  }
+
+  # Next's client router asks for RSC payloads, prefetches and actions at page URLs: never from or into the cache.
+  map "$http_rsc$http_next_router_prefetch$http_next_router_state_tree$http_next_router_segment_prefetch$http_next_action" $is_router_request {
+    default 1;
+    "" 0;
+  }
+
   server {
     listen ${options.listenPort} reuseport;
 
     proxy_http_version 1.1;
-    proxy_set_header Connection "";
-    proxy_set_header Host $http_host;
-    proxy_set_header X-Forwarded-For $remote_addr;
-    proxy_set_header X-Forwarded-Proto $scheme;
-    proxy_set_header X-Forwarded-Host $http_host;
+${FORWARDED_HEADERS.replaceAll("\n      ", "\n    ").replace(/^      /, "    ")}
 
     location /_next/static/ {
       proxy_pass http://flashmart_app;
@@ -110,28 +145,36 @@ ${upstreamServers}
 
     location ~ ^/(login|signup)$ {
       proxy_pass http://flashmart_app;
-      proxy_cache public_pages;
-      proxy_cache_lock on;
-      proxy_cache_use_stale updating;
-      proxy_cache_background_update on;
-      proxy_cache_bypass $has_session_cookie;
-      proxy_no_cache $has_session_cookie;
-      add_header X-Proxy-Cache $upstream_cache_status;
+${PAGE_CACHE}
+      proxy_cache_bypass $has_session_cookie $is_router_request;
+      proxy_no_cache $has_session_cookie $is_router_request;
     }
 
     location / {
       proxy_pass http://flashmart_app;
       # Caches only what the app marks public (s-maxage); private, no-store and Set-Cookie responses pass through.
-      proxy_cache public_pages;
-      proxy_cache_lock on;
-      proxy_cache_lock_timeout 5s;
-      proxy_cache_use_stale updating;
-      proxy_cache_background_update on;
-      add_header X-Proxy-Cache $upstream_cache_status;
+${PAGE_CACHE}
+      proxy_cache_bypass $is_router_request;
+      proxy_no_cache $is_router_request;
     }
   }
 }
 `;
+}
+
+/**
+ * Lays out nginx's prefix directory (its subdirectories and the configuration) and returns the arguments that run
+ * nginx in the foreground on it.
+ */
+export function prepareNginxPrefix(prefixDir: string, config: string) {
+  const prefix = prefixDir.replace(/\/+$/, "");
+  for (const dir of nginxDirectories(prefix)) mkdirSync(dir, { recursive: true });
+  // Started as root, nginx runs its workers as `nobody`, which must be able to reach the cache and temp directories
+  // under the prefix (a mkdtemp directory is 0700).
+  chmodSync(prefix, 0o755);
+  const configPath = `${prefix}/nginx.conf`;
+  writeFileSync(configPath, config);
+  return { configPath, args: ["-p", prefix, "-c", configPath, "-e", `${prefix}/error.log`, "-g", "daemon off;"] };
 }
 
 /** Directories nginx expects under its prefix before it starts. */

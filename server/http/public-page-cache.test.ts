@@ -4,13 +4,21 @@
  * loopback render is exercised by e2e/public-pages.spec.ts through the built app and nginx).
  */
 import { createHash } from "node:crypto";
-import { createServer, type Server } from "node:http";
+import { createServer, get as httpGet, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 
 import { afterEach, describe, expect, it } from "vitest";
 
 import { productChangedTags, publicPageTags, saleChangedTags } from "~/server/domain/public-pages.ts";
-import { classifyPublicPage, createPublicPageCache, inlineScriptHashes, RENDER_COUNT_HEADER, type RenderedPage } from "~/server/http/public-page-cache.ts";
+import {
+  classifyPublicPage,
+  createPublicPageCache,
+  inlineScriptHashes,
+  preferredEncoding,
+  RENDER_COUNT_HEADER,
+  type RenderedPage,
+} from "~/server/http/public-page-cache.ts";
 import { invalidateRegisteredPublicPages, registerPublicPageCache } from "~/server/http/public-page-registry.ts";
 
 const INLINE_SCRIPT = "self.__next_f.push([1,\"hello\"])";
@@ -29,6 +37,17 @@ function htmlPage(body = PAGE_HTML, extraHeaders: Record<string, string> = {}): 
     },
     body: Buffer.from(body),
   };
+}
+
+/** A GET that shows the bytes as sent (fetch would ask for and undo compression on its own). */
+function rawGet(url: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    httpGet(url, { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+    }).on("error", reject);
+  });
 }
 
 type Harness = { url: string; server: Server; renders: string[]; clock: { ms: number }; cache: ReturnType<typeof createPublicPageCache> };
@@ -105,7 +124,7 @@ describe("public page cache over HTTP", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("public, max-age=0, s-maxage=1, stale-while-revalidate=1");
     expect(response.headers.get("set-cookie")).toBeNull();
-    expect(response.headers.get("vary")).toBe("RSC, Next-Router-State-Tree, Next-Router-Prefetch, Next-Router-Segment-Prefetch");
+    expect(response.headers.get("vary")).toBe("RSC, Next-Router-State-Tree, Next-Router-Prefetch, Next-Router-Segment-Prefetch, Accept-Encoding");
     expect(response.headers.get("x-frame-options")).toBe("DENY");
 
     const policy = response.headers.get("content-security-policy") ?? "";
@@ -114,6 +133,38 @@ describe("public page cache over HTTP", () => {
     expect(policy).not.toContain("nonce-");
     expect(policy).not.toContain("strict-dynamic");
     expect(await response.text()).toBe(PAGE_HTML);
+  });
+
+  it("answers browsers with the page compressed once per render: brotli, else gzip, else as rendered", async () => {
+    const html = `<!DOCTYPE html><html><body>${"<p>한정 수량 세일</p>".repeat(400)}</body></html>`;
+    const { url, renders } = await startCache({ render: async () => htmlPage(html) });
+
+    const chrome = await rawGet(`${url}/sales/3`, { "accept-encoding": "gzip, deflate, br, zstd" });
+    expect(chrome.headers["content-encoding"]).toBe("br");
+    expect(Number(chrome.headers["content-length"])).toBe(chrome.body.length);
+    expect(chrome.body.length).toBeLessThan(Buffer.byteLength(html) / 4);
+    expect(brotliDecompressSync(chrome.body).toString()).toBe(html);
+
+    const gzipOnly = await rawGet(`${url}/sales/3`, { "accept-encoding": "gzip, deflate" });
+    expect(gzipOnly.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(gzipOnly.body).toString()).toBe(html);
+
+    for (const acceptEncoding of [undefined, "identity", "br;q=0, gzip;q=0"]) {
+      const plain = await rawGet(`${url}/sales/3`, acceptEncoding === undefined ? {} : { "accept-encoding": acceptEncoding });
+      expect(plain.headers["content-encoding"]).toBeUndefined();
+      expect(plain.body.toString()).toBe(html);
+      expect(plain.headers.vary).toContain("Accept-Encoding");
+    }
+    expect(renders).toEqual(["/sales/3"]);
+  });
+
+  it("negotiates Accept-Encoding by q-value, preferring brotli on ties", () => {
+    expect(preferredEncoding("gzip, deflate, br")).toBe("br");
+    expect(preferredEncoding("br;q=0.5, gzip")).toBe("gzip");
+    expect(preferredEncoding("*")).toBe("br");
+    expect(preferredEncoding("deflate")).toBe("identity");
+    expect(preferredEncoding("identity;q=0, gzip;q=0.1")).toBe("gzip");
+    expect(preferredEncoding(undefined)).toBe("identity");
   });
 
   it("tells clients nothing about the cache itself unless stats are asked for (benchmarks and tests)", async () => {
@@ -153,7 +204,9 @@ describe("public page cache over HTTP", () => {
 
     clock.ms += 1;
     expect((await fetch(`${url}/`)).headers.get("x-page-cache")).toBe("STALE");
-    await expect.poll(() => renders.length).toBe(2);
+    // The background render (compressed off the event loop) replaces the stale copy with a fresh one.
+    await expect.poll(async () => (await fetch(`${url}/`)).headers.get("x-page-cache")).toBe("HIT");
+    expect(renders).toHaveLength(2);
 
     clock.ms += 2_000;
     expect((await fetch(`${url}/`)).headers.get("x-page-cache")).toBe("MISS");
