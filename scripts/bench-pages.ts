@@ -4,12 +4,13 @@
  *
  * Resets a database of its own (flashmart_bench_pages), builds into .next-bench if needed, starts the production app,
  * the payment sandbox and the production front (nginx, scripts/start-proxy.ts) on free ports, and stops them at the
- * end. Then, with wrk (one thread) per phase:
+ * end. Then, with wrk (one thread) per phase, page loads sending a browser's Accept-Encoding:
  *   pages      `/`, `/products/<id>`, `/sales/<id>` for --seconds each, straight to the app and through nginx
  *   status     sale.status (GET, fast path); noop: a no-op tRPC mutation (the framework's own cost)
  *   reserve    sale.reserve with pre-minted purchase tokens, as bench:sale; queueJoin: sale.queueJoin likewise
  *   storm      --storm-connections loading the sale page through nginx while sale.reserve runs again on a fresh sale;
- *              the app counts its own renders of that page (x-origin-renders, PUBLIC_PAGE_CACHE_STATS=1)
+ *              the app counts its own renders of that page (x-origin-renders, PUBLIC_PAGE_CACHE_STATS=1), and /proc
+ *              says which processes used the cores meanwhile
  * Prints a table, the targets of issue 13 as pass/fail, and one JSON line (last line).
  */
 import "~/server/load-env.ts";
@@ -21,6 +22,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 
 import { runBenchmark } from "~/scripts/bench/app.ts";
+import { cpuShares, cpuSnapshot } from "~/scripts/bench/cpu-shares.ts";
 import { freePort, startTsChild, waitForHttp } from "~/server/testing/child-processes.ts";
 import { wrkGet, wrkReplay, type GetResult, type ScriptResult } from "~/scripts/bench/wrk.ts";
 
@@ -40,6 +42,9 @@ const stormConnections = Number(flags["storm-connections"]);
 const attempts = Number(flags.attempts);
 const userCount = Number(flags.users);
 const PAGE_CACHE_MS = 1_000;
+// Page loads come from browsers, which ask for compressed pages (Chrome's header): a proxy that compressed each answer
+// itself, or a test that asked for none, would measure a storm no browser makes.
+const BROWSER_HEADERS = { "accept-encoding": "gzip, deflate, br, zstd" };
 
 process.on("SIGINT", () => process.exit(130));
 const logDirectory = mkdtempSync(join(tmpdir(), "bench-pages-"));
@@ -95,7 +100,7 @@ async function main() {
     if (spawnSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, ...benchEnv } }).status !== 0) throw new Error("build failed");
   }
   console.log(`→ starting the app on :${appPort}, nginx on :${proxyPort}`);
-  startProcess("server/main.ts", [], { ...benchEnv, PORT: String(appPort), APP_URL: proxyUrl });
+  const app = startProcess("server/main.ts", [], { ...benchEnv, PORT: String(appPort), APP_URL: proxyUrl });
   startProcess("server/payment-sandbox/server.ts", [], { ...benchEnv, PAYMENT_SANDBOX_PORT: String(sandboxPort) });
   const proxyPrefix = mkdtempSync(join(tmpdir(), "bench-pages-nginx-"));
   startProcess("scripts/start-proxy.ts", ["--port", String(proxyPort), "--upstream", `127.0.0.1:${appPort}`, "--prefix", proxyPrefix], benchEnv);
@@ -138,7 +143,7 @@ async function main() {
 
   const paths = { home: "/", product: `/products/${pageSale.productId}`, sale: `/sales/${pageSale.id}` };
   const statusUrl = `${appUrl}/api/trpc/sale.status?input=${encodeURIComponent(trpcBody({ id: pageSale.id }))}`;
-  const get = (url: string, connectionCount = connections) => wrkGet({ url, connections: connectionCount, seconds });
+  const get = (url: string, connectionCount = connections) => wrkGet({ url, connections: connectionCount, seconds, headers: BROWSER_HEADERS });
   const load = () => loadavg().map((value) => round(value, 2));
   const loadBefore = load();
 
@@ -146,8 +151,8 @@ async function main() {
   await wrkReplay({ url: noopUrl, bodies: ["{}"], quota: 2_000, connections, capSeconds: 30, countAll: true });
   await wrkReplay({ url: `${appUrl}/api/trpc/sale.reserve`, bodies: bodiesFor(warmUpSale.id, 5_000), quota: 5_000, connections, capSeconds: 30 });
   for (const path of Object.values(paths)) {
-    await wrkGet({ url: `${appUrl}${path}`, connections, seconds: 1 });
-    await wrkGet({ url: `${proxyUrl}${path}`, connections, seconds: 1 });
+    await wrkGet({ url: `${appUrl}${path}`, connections, seconds: 1, headers: BROWSER_HEADERS });
+    await wrkGet({ url: `${proxyUrl}${path}`, connections, seconds: 1, headers: BROWSER_HEADERS });
   }
 
   const pages: Record<string, GetResult> = {};
@@ -172,10 +177,21 @@ async function main() {
   const rendersBefore = await originRenders(saleStraightUrl);
   const stormStop = new AbortController();
   const stormStartedAt = performance.now();
-  const storm = wrkGet({ url: `${proxyUrl}${paths.sale}`, connections: stormConnections, seconds: 120, signal: stormStop.signal });
+  const storm = wrkGet({ url: `${proxyUrl}${paths.sale}`, connections: stormConnections, seconds: 120, headers: BROWSER_HEADERS, signal: stormStop.signal });
   // Let the storm reach full strength before reserve starts.
   await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const cpuBefore = cpuSnapshot();
   const reserveUnderStorm = await wrkReplay({ url: `${appUrl}/api/trpc/sale.reserve`, bodies: bodiesFor(stormSale.id, attempts), quota: attempts, connections, capSeconds: 60 });
+  // Where the two cores went while reserve ran under the storm (the reserve wrk has exited by now: "unattributed").
+  const stormCpu = cpuShares(cpuBefore, cpuSnapshot(), (pid, commandLine) => {
+    if (pid === app.pid) return "app";
+    if (pid === process.pid) return "benchmark driver";
+    if (commandLine.startsWith("nginx:")) return "nginx";
+    if (commandLine.startsWith("wrk ")) return commandLine.includes(`-c${stormConnections} `) ? "storm client (wrk)" : "other wrk";
+    if (commandLine.includes("redis-server")) return "redis";
+    if (commandLine.includes("mariadbd") || commandLine.includes("mysqld")) return "mariadb";
+    return commandLine.length > 0 ? "other" : null;
+  });
   stormStop.abort();
   const stormResult = await storm;
   const stormSeconds = (performance.now() - stormStartedAt) / 1000;
@@ -213,6 +229,8 @@ async function main() {
   console.table(Object.entries(targets).map(([target, isMet]) => ({ target, result: isMet ? "pass" : "FAIL" })));
   console.log(`storm: ${rendersDuringStorm} origin renders of the sale page in ${round(stormSeconds, 1)} s (${stormResult.requests} page loads)`);
   console.log(`load average before ${loadBefore.join(" ")}, after ${loadAfter.join(" ")} (2 cores; wrk: 1 thread)`);
+  console.log(`cores used while reserve ran under the storm (${stormCpu.seconds} s): machine ${stormCpu.machine}, unattributed ${stormCpu.unattributed}`);
+  console.table(Object.entries(stormCpu.cores).map(([group, cores]) => ({ group, cores })));
 
   console.log(
     JSON.stringify({
@@ -226,6 +244,8 @@ async function main() {
       reserveRpsUnderStorm: Math.round(reserveUnderStorm.rps),
       queueJoinRps: Math.round(queueJoin.rps),
       originSalePageRendersPerS,
+      stormPageLoadsRps: Math.round(stormResult.rps),
+      coresDuringStorm: { machine: stormCpu.machine, ...stormCpu.cores },
       targets,
     }),
   );
