@@ -68,7 +68,7 @@ test.describe("restock alerts (재입고 알림)", () => {
     expect(await db.emailMessage.count({ where: { toAddress: shopper.email, template: "restock-alert" } })).toBe(1);
   });
 
-  test("on a sale whose only unit is held, the shopper asks; the hold expires and the mail links to the sale", async ({ page, context, db }) => {
+  test("on a sale whose only unit is held, the shopper asks; the hold expires and the mail links to the sale", async ({ page, context, request, db }) => {
     const shopper = await createUser(db);
     const holder = await createUser(db);
     const now = await appNow();
@@ -86,6 +86,11 @@ test.describe("restock alerts (재입고 알림)", () => {
     await expect.poll(() => db.emailMessage.count({ where: { toAddress: shopper.email, template: "restock-alert" } }), { timeout: 20_000 }).toBe(1);
     const text = await readLatestMail(page, shopper.email);
     expect(text).toContain("선착순 세일에 구매 가능한 수량이 다시 생겼습니다.");
+    // The mail client's own unsubscribe button (List-Unsubscribe-Post, RFC 8058): one cookie-less POST, alert ended.
+    const token = /알림 해지: \S+\?token=(\S+)/.exec(text)?.[1];
+    const oneClick = await request.post(`/api/restock/unsubscribe?token=${token}`, { form: { "List-Unsubscribe": "One-Click" }, maxRedirects: 0 });
+    expect(oneClick.status()).toBe(200);
+    expect((await db.restockSubscription.findFirstOrThrow({ where: { userId: shopper.id, saleId: sale.id } })).canceledAt).not.toBeNull();
     const saleUrl = /지금 구매하기: (\S+)/.exec(text)?.[1];
     expect(saleUrl).toMatch(new RegExp(`/sales/${sale.id}$`));
     await page.goto(saleUrl!);

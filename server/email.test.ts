@@ -55,9 +55,11 @@ describe("email", () => {
     const baseUrl = `http://127.0.0.1:${(fakeResend.address() as AddressInfo).port}`;
     const send = createEmailSender({ resendApiKey: "re_test", resendBaseUrl: baseUrl, from: "FlashMart <a@b.c>" });
 
-    const { id } = await send({ db }, { to, ...saleOpenedEmail({ productName: "p", salePrice: 1, saleUrl: "http://x", opensAt: new Date() }) });
+    const listUnsubscribe = { "List-Unsubscribe": "<https://shop.example/api/restock/unsubscribe?token=t>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" };
+    const message = { ...saleOpenedEmail({ productName: "p", salePrice: 1, saleUrl: "http://x", opensAt: new Date() }), headers: listUnsubscribe };
+    const { id } = await send({ db }, { to, ...message });
     expect((await db.emailMessage.findUniqueOrThrow({ where: { id } })).providerId).toBe("re_123");
-    expect(received[0]).toMatchObject({ to, from: "FlashMart <a@b.c>" });
+    expect(received[0]).toMatchObject({ to, from: "FlashMart <a@b.c>", headers: listUnsubscribe });
 
     shouldFail = true;
     await expect(send({ db }, { to, ...saleOpenedEmail({ productName: "p", salePrice: 1, saleUrl: "http://x", opensAt: new Date() }) })).rejects.toThrow(/delivery failed/);

@@ -36,7 +36,7 @@ export function createEmailSender(options: { resendApiKey?: string; resendBaseUr
     if (!resend) return row;
 
     // Resend reports failures in its result instead of throwing; an unsent message must surface as an error.
-    const { data, error } = await resend.emails.send({ from: options.from, to: message.to, subject: message.subject, html: message.html, text: message.text });
+    const { data, error } = await resend.emails.send({ from: options.from, to: message.to, subject: message.subject, html: message.html, text: message.text, headers: message.headers });
     if (error || !data) {
       logger.error({ emailMessageId: row.id, template: message.template, providerError: error?.name }, "email delivery failed");
       throw new Error(`Email delivery failed: ${error?.name ?? "unknown"}`);

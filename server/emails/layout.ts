@@ -3,7 +3,8 @@ export function escapeHtml(value: string | number) {
   return String(value).replace(/[&<>"']/g, (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[char]!);
 }
 
-export type RenderedEmail = { subject: string; html: string; text: string; template: string };
+/** `headers`: extra message headers for the provider (List-Unsubscribe); the local outbox does not keep them. */
+export type RenderedEmail = { subject: string; html: string; text: string; template: string; headers?: Record<string, string> };
 
 /**
  * Table-based layout with inline styles: what mail clients (Gmail, Naver, Outlook) reliably render. The card is fluid up

@@ -166,6 +166,8 @@ export function restockAlertEmail(input: {
   isSale: boolean;
   pageUrl: string;
   unsubscribeUrl: string;
+  /** List-Unsubscribe and List-Unsubscribe-Post, for the mail client's own unsubscribe button. */
+  headers: Record<string, string>;
 }): RenderedEmail {
   const what = input.isSale ? "선착순 세일 수량" : "상품";
   const subject = `[FlashMart] ${input.productName} 재입고 알림`;
@@ -190,5 +192,5 @@ ${button(input.pageUrl, "지금 구매하기")}
     "이 알림은 한 번만 보내 드립니다. 다시 품절되면 페이지에서 재입고 알림을 다시 신청해 주세요.",
     `알림 해지: ${input.unsubscribeUrl}`,
   ].join("\n");
-  return { subject, html, text, template: "restock-alert" };
+  return { subject, html, text, template: "restock-alert", headers: input.headers };
 }

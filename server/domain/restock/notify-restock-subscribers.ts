@@ -3,7 +3,7 @@ import type { DepsOf } from "~/server/deps.ts";
 import { isDomainError } from "~/server/domain/errors.ts";
 import { readRestockTargetState, type RestockTargetDeps } from "~/server/domain/restock/restock-target-state.ts";
 import { targetColumns, type RestockTarget } from "~/server/domain/restock/restock-target.ts";
-import { issueRestockUnsubscribeToken } from "~/server/domain/restock/unsubscribe-token.ts";
+import { issueRestockUnsubscribeToken, restockUnsubscribeLinks } from "~/server/domain/restock/unsubscribe-token.ts";
 import { restockAlertEmail } from "~/server/emails/templates.ts";
 import { logger } from "~/server/logger.ts";
 
@@ -61,13 +61,15 @@ export async function notifyRestockBatch(deps: RestockNotifyDeps, batch: Restock
   let sent = 0;
   for (const subscription of subscriptions) {
     if (!(await claimDelivery(deps, subscription.id, batch.restockId))) continue;
+    const unsubscribe = restockUnsubscribeLinks(deps.config.appUrl, issueRestockUnsubscribeToken(deps.config.authSecret, subscription.id, deps.clock.now().getTime()));
     const email = restockAlertEmail({
       name: decryptPii(subscription.user.nameEnc, deps.config.pii),
       productName: target.productName,
       price: target.price,
       isSale: target.isSale,
       pageUrl: `${deps.config.appUrl}${target.path}`,
-      unsubscribeUrl: `${deps.config.appUrl}/restock/unsubscribe?token=${issueRestockUnsubscribeToken(deps.config.authSecret, subscription.id, deps.clock.now().getTime())}`,
+      unsubscribeUrl: unsubscribe.pageUrl,
+      headers: unsubscribe.headers,
     });
     try {
       await deps.sendEmail(deps, { to: decryptPii(subscription.user.emailEnc, deps.config.pii), ...email });

@@ -66,12 +66,20 @@ describe("restock alerts: product triggers", () => {
     expect(events).toHaveLength(1);
 
     // The same event delivered eight times at once (retries, a duplicate relay, two instances): one mail each.
-    await deliverRestockEvents(deps, Array.from({ length: 8 }, () => events[0]!));
+    const headersSent: Record<string, string>[] = [];
+    const recordingSender: EmailSender = (senderDeps, message) => (headersSent.push(message.headers ?? {}), sendEmail(senderDeps, message));
+    await deliverRestockEvents({ ...deps, sendEmail: recordingSender }, Array.from({ length: 8 }, () => events[0]!));
     const mails = await restockMailsTo(db, [first!.email, second!.email, third!.email, quitter!.email]);
     expect(mails.map((mail) => mail.toAddress).sort()).toEqual([first!.email, second!.email, third!.email].sort());
     expect(mails[0]!.subject).toBe(`[FlashMart] ${product.name} 재입고 알림`);
     expect(mails[0]!.text).toContain(`${deps.config.appUrl}/products/${product.id}`);
     expect(mails[0]!.text).toMatch(/알림 해지: http\S+\/restock\/unsubscribe\?token=r1\.\d+\.\d+\.[\w-]+/);
+    // Mail clients get their own one-click unsubscribe button (RFC 8058), with the link's token.
+    expect(headersSent).toHaveLength(3);
+    for (const headers of headersSent) {
+      expect(headers["List-Unsubscribe"]).toMatch(/^<http\S+\/api\/restock\/unsubscribe\?token=r1\.\d+\.\d+\.[\w-]+>$/);
+      expect(headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
+    }
 
     // Told once, the alert ends; stock edits while it is buyable are no restock.
     expect(await getRestockAlertStatus(deps, { userId: first!.id, target })).toEqual({ isSignedIn: true, isSubscribed: false });

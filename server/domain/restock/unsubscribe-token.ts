@@ -16,6 +16,21 @@ export function issueRestockUnsubscribeToken(secret: string, subscriptionId: num
   return `${payload}.${sign(secret, payload)}`;
 }
 
+/** Where mail clients send RFC 8058 one-click unsubscribes (app/api/restock/unsubscribe/route.ts). */
+export const ONE_CLICK_UNSUBSCRIBE_PATH = "/api/restock/unsubscribe";
+
+/**
+ * A restock mail's ways out, both carrying the same token: the page behind the mail's "알림 해지" link, and the
+ * List-Unsubscribe headers with which mail clients offer their own unsubscribe button and act on it at once.
+ */
+export function restockUnsubscribeLinks(appUrl: string, token: string) {
+  const query = `?token=${encodeURIComponent(token)}`;
+  return {
+    pageUrl: `${appUrl}/restock/unsubscribe${query}`,
+    headers: { "List-Unsubscribe": `<${appUrl}${ONE_CLICK_UNSUBSCRIBE_PATH}${query}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
+  };
+}
+
 export type RestockUnsubscribeTokenCheck = { ok: true; subscriptionId: number } | { ok: false; reason: "MALFORMED" | "BAD_SIGNATURE" | "EXPIRED" };
 
 export function verifyRestockUnsubscribeToken(secret: string, token: string, nowMs: number): RestockUnsubscribeTokenCheck {
