@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer, get as httpGet, type IncomingHttpHeaders, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { classifyPublicPage, createPublicPageCache } from "~/server/http/public-page-cache.ts";
 import { freePort, waitForHttp } from "~/server/testing/child-processes.ts";
+import { rawGet } from "~/server/testing/http.ts";
 import { nginxConfig, prepareNginxPrefix } from "~/scripts/proxy/nginx-config.ts";
 
 const NGINX = "/usr/sbin/nginx";
@@ -26,16 +27,6 @@ let upstream: Server;
 let nginx: ChildProcess;
 let prefix: string;
 let proxyUrl: string;
-
-function rawGet(url: string, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-    httpGet(url, { headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-    }).on("error", reject);
-  });
-}
 
 const countOf = (url: string, filter: (request: (typeof upstreamRequests)[number]) => boolean = () => true) =>
   upstreamRequests.filter((request) => request.url === url && filter(request)).length;

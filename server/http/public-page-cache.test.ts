@@ -4,7 +4,7 @@
  * loopback render is exercised by e2e/public-pages.spec.ts through the built app and nginx).
  */
 import { createHash } from "node:crypto";
-import { createServer, get as httpGet, type IncomingHttpHeaders, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 
@@ -20,6 +20,7 @@ import {
   type RenderedPage,
 } from "~/server/http/public-page-cache.ts";
 import { invalidateRegisteredPublicPages, registerPublicPageCache } from "~/server/http/public-page-registry.ts";
+import { rawGet } from "~/server/testing/http.ts";
 
 const INLINE_SCRIPT = "self.__next_f.push([1,\"hello\"])";
 const PAGE_HTML = `<!DOCTYPE html><html><head><script src="/_next/static/chunks/a.js" async=""></script></head><body><p>sale</p><script nonce="abc">${INLINE_SCRIPT}</script></body></html>`;
@@ -37,17 +38,6 @@ function htmlPage(body = PAGE_HTML, extraHeaders: Record<string, string> = {}): 
     },
     body: Buffer.from(body),
   };
-}
-
-/** A GET that shows the bytes as sent (fetch would ask for and undo compression on its own). */
-function rawGet(url: string, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-    httpGet(url, { headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-    }).on("error", reject);
-  });
 }
 
 type Harness = { url: string; server: Server; renders: string[]; clock: { ms: number }; cache: ReturnType<typeof createPublicPageCache> };

@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, get as httpGet, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 import { createTRPCClient, httpLink } from "@trpc/client";
@@ -65,5 +65,16 @@ export function createTestClient(baseUrl: string, options: { cookie?: string; he
         headers: () => ({ ...(options.cookie ? { cookie: options.cookie } : {}), ...options.headers }),
       }),
     ],
+  });
+}
+
+/** A GET that shows the bytes as sent: fetch would ask for compression and undo it on its own. */
+export function rawGet(url: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    httpGet(url, { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+    }).on("error", reject);
   });
 }
