@@ -11,7 +11,8 @@ import { productChangedTags, saleChangedTags } from "~/server/domain/public-page
 import { redis } from "~/server/redis.ts";
 import { expireOrder } from "~/server/domain/orders/expire-unpaid-orders.ts";
 import { createApp } from "~/server/app.ts";
-import { createAddress, createProduct, createUser } from "~/server/testing/factories.ts";
+import { finishPaidOrder } from "~/server/domain/payments/paid-sale-units.ts";
+import { createAddress, createFlashSale, createOrder, createProduct, createUser } from "~/server/testing/factories.ts";
 import { createTestClient, sessionCookieFor, startTestServer } from "~/server/testing/http.ts";
 import { deleteUsersWithOrders, newIdempotencyKey } from "~/server/testing/orders.ts";
 import { deleteRestockEvents } from "~/server/testing/restock.ts";
@@ -148,5 +149,29 @@ describe("public page invalidation", () => {
       expect(await expireOrder({ ...late, clock: fixedClock(third.paymentDueAt) }, { orderId: third.id })).toBe(true);
       expect(productTagLists(product.id)).toEqual([productChangedTags(product.id)]);
     });
+  });
+
+  it("drops a sale's pages when its last unit is paid for, and when a paid unit comes back and reopens it", async () => {
+    const sale = await createFlashSale(db, { opensAt: new Date(NOW.getTime() - 60_000), state: "OPEN", quantity: 2 });
+    saleIds.push(sale.id);
+    const [first, second] = [await createUser(db), await createUser(db)];
+    userIds.push(first.id, second.id);
+    const paid = await Promise.all([first, second].map((user) => createOrder(db, { userId: user.id, productId: sale.productId, saleId: sale.id, status: "PAID" })));
+    const recordingDeps = createApp({ ...deps, invalidatePublicPages: (tags) => void invalidated.push([...tags]) });
+    const saleTagLists = () => invalidated.filter((tags) => tags.includes(`sale:${sale.id}`));
+
+    invalidated.length = 0;
+    await finishPaidOrder(recordingDeps, paid[0]!);
+    expect(saleTagLists()).toEqual([]);
+    await finishPaidOrder(recordingDeps, paid[1]!);
+    expect(saleTagLists()).toEqual([saleChangedTags(sale.id)]);
+    expect((await db.sale.findUniqueOrThrow({ where: { id: sale.id } })).state).toBe("SOLD_OUT");
+
+    // The second buyer cancels over HTTP: their paid unit goes back and the sale is on sale again.
+    invalidated.length = 0;
+    const buyer = createTestClient(server.url, { cookie: await sessionCookieFor(second) });
+    await buyer.order.cancel.mutate({ id: paid[1]!.id });
+    expect((await db.sale.findUniqueOrThrow({ where: { id: sale.id } })).state).toBe("OPEN");
+    expect(saleTagLists()).toEqual([saleChangedTags(sale.id)]);
   });
 });

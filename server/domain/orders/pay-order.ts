@@ -26,7 +26,7 @@ export const payOrderInput = z.object({
 });
 export type PayOrderInput = z.infer<typeof payOrderInput>;
 
-type Deps = DepsOf<"db" | "redis" | "clock" | "payments" | "config" | "saleEngine">;
+type Deps = DepsOf<"db" | "redis" | "clock" | "payments" | "config" | "saleEngine" | "invalidatePublicPages">;
 
 const payableOrderSelect = {
   id: true,

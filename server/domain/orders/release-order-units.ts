@@ -1,6 +1,6 @@
 
 import type { DepsOf } from "~/server/deps.ts";
-import { productChangedTags } from "~/server/domain/public-pages.ts";
+import { productChangedTags, saleChangedTags } from "~/server/domain/public-pages.ts";
 import { isProductBuyable, recordProductRestock, recordSaleUnitsReturned } from "~/server/domain/restock/record-restock.ts";
 import { recordSaleUnitReturned, syncSaleOrderToRedis, type SaleOrderChange } from "~/server/domain/sales/sale-order-hooks.ts";
 import type { Prisma } from "~/server/generated/prisma/client.ts";
@@ -8,7 +8,7 @@ import type { Prisma } from "~/server/generated/prisma/client.ts";
 type Tx = Prisma.TransactionClient;
 type ReleasableOrder = { id: string; saleId: number | null; items: { productId: number; quantity: number }[] };
 /** What a release changed beyond the order itself, for the caller to announce once its transaction has committed. */
-export type ReleasedUnits = { backInStockProductIds: number[] };
+export type ReleasedUnits = { backInStockProductIds: number[]; reopenedSaleId: number | null };
 
 /**
  * Gives an order's units back, inside the transaction whose compare-and-set moved the order out of a holding status
@@ -23,9 +23,9 @@ export async function releaseOrderUnits(tx: Tx, order: ReleasableOrder, options:
   const backInStockProductIds: number[] = [];
   if (order.saleId !== null) {
     // Unpaid holds were never counted; a paid one is uncounted only if its count happened (soldCountedAt).
-    if (options.wasPaid) await recordSaleUnitReturned(tx, { id: order.id, saleId: order.saleId });
+    const isReopened = options.wasPaid && (await recordSaleUnitReturned(tx, { id: order.id, saleId: order.saleId }));
     await recordSaleUnitsReturned(tx, order.saleId);
-    return { backInStockProductIds };
+    return { backInStockProductIds, reopenedSaleId: isReopened ? order.saleId : null };
   }
   const items = [...order.items].sort((a, b) => a.productId - b.productId);
   for (const item of items) {
@@ -41,12 +41,12 @@ export async function releaseOrderUnits(tx: Tx, order: ReleasableOrder, options:
       backInStockProductIds.push(item.productId);
     }
   }
-  return { backInStockProductIds };
+  return { backInStockProductIds, reopenedSaleId: null };
 }
 
 /**
- * After a release has committed: pages showing a product that is buyable again are dropped, and Redis hears of a sale
- * order's release.
+ * After a release has committed: pages showing a product that is buyable again, or a sold-out sale that is back on
+ * sale, are dropped, and Redis hears of a sale order's release.
  */
 export async function announceReleasedUnits(
   deps: DepsOf<"saleEngine" | "db" | "redis" | "clock" | "invalidatePublicPages">,
@@ -54,6 +54,7 @@ export async function announceReleasedUnits(
   released: ReleasedUnits,
 ) {
   for (const productId of released.backInStockProductIds) deps.invalidatePublicPages(productChangedTags(productId));
+  if (released.reopenedSaleId !== null) deps.invalidatePublicPages(saleChangedTags(released.reopenedSaleId));
   await syncSaleOrderAfterCommit(deps, order, "released");
 }
 

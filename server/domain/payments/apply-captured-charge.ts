@@ -8,7 +8,7 @@ import { moveAttempt, runPaymentTransaction } from "~/server/domain/payments/led
 import { finishPaidOrder } from "~/server/domain/payments/paid-sale-units.ts";
 import { oweChargeBack, refundPaymentSoon } from "~/server/domain/payments/refund-payment.ts";
 
-type Deps = DepsOf<"db" | "redis" | "clock" | "payments" | "config" | "saleEngine">;
+type Deps = DepsOf<"db" | "redis" | "clock" | "payments" | "config" | "saleEngine" | "invalidatePublicPages">;
 
 export const NOT_PAYABLE_REFUND_REASON = "주문 결제 불가로 자동 취소";
 

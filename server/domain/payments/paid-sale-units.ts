@@ -5,10 +5,11 @@ import { syncSaleOrderAfterCommit } from "~/server/domain/orders/release-order-u
 import { enqueueEvent } from "~/server/domain/outbox/enqueue-event.ts";
 import { PAID_ORDER_STATUSES } from "~/server/domain/payments/ledger.ts";
 import { refundPaymentSoon, requestRefundOfOrderPayment } from "~/server/domain/payments/refund-payment.ts";
+import { saleChangedTags } from "~/server/domain/public-pages.ts";
 import { countSaleUnitSold } from "~/server/domain/sales/sale-order-hooks.ts";
 import { logger } from "~/server/logger.ts";
 
-type Deps = DepsOf<"db" | "redis" | "clock" | "payments" | "saleEngine">;
+type Deps = DepsOf<"db" | "redis" | "clock" | "payments" | "saleEngine" | "invalidatePublicPages">;
 type PaidOrder = { id: string; userId: string; saleId: number | null };
 
 /** A crash between a payment's commit and its count leaves the unit uncounted this long before the sweep counts it. */
@@ -17,7 +18,8 @@ const UNCOUNTED_GRACE_MS = 5_000;
 /**
  * After an order's payment commits: a sale order's unit is counted in Sale.soldCount (one guarded statement) and
  * Redis learns the hold is sold. If MySQL's guard refuses the count, the sale already has as many paid units as its
- * quantity: this order can never be kept, so it is cancelled and refunded.
+ * quantity: this order can never be kept, so it is cancelled and refunded. The unit that sells the sale out drops its
+ * cached pages.
  */
 export async function finishPaidOrder(deps: Deps, order: PaidOrder) {
   if (order.saleId === null) return;
@@ -26,6 +28,7 @@ export async function finishPaidOrder(deps: Deps, order: PaidOrder) {
     await revokeOversoldSaleOrder(deps, order);
     return;
   }
+  if (counted === "counted-last") deps.invalidatePublicPages(saleChangedTags(order.saleId));
   await syncSaleOrderAfterCommit(deps, order, "paid");
 }
 

@@ -10,7 +10,7 @@ import type { PaymentStatus } from "~/server/generated/prisma/enums.ts";
 import { logger } from "~/server/logger.ts";
 import { PaymentUnavailableError } from "~/server/payments/types.ts";
 
-type Deps = DepsOf<"db" | "redis" | "clock" | "payments" | "config" | "saleEngine">;
+type Deps = DepsOf<"db" | "redis" | "clock" | "payments" | "config" | "saleEngine" | "invalidatePublicPages">;
 
 /** The bounds of reconciliation; README's payments section documents them. */
 export const RECONCILIATION = {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { fixedClock } from "~/server/clock.ts";
 import { db } from "~/server/db.ts";
+import { saleChangedTags } from "~/server/domain/public-pages.ts";
 import { openDueSales } from "~/server/domain/sales/open-due-sales.ts";
 import { createProduct } from "~/server/testing/factories.ts";
 
@@ -26,6 +27,11 @@ describe("openDueSales", () => {
     return sale;
   }
 
+  // What the runs told the page caches to drop; other tests' sales may be swept too, so each check filters by sale.
+  const invalidated: string[][] = [];
+  const depsAt = (clock: ReturnType<typeof fixedClock>) => ({ db, clock, invalidatePublicPages: (tags: readonly string[]) => void invalidated.push([...tags]) });
+  const droppedFor = (saleId: number) => invalidated.filter((tags) => tags.includes(`sale:${saleId}`));
+
   function openedEventsFor(saleId: number) {
     return db.outboxEvent.findMany({ where: { name: "shop/sale.opened", payload: { equals: { saleId } } } });
   }
@@ -34,14 +40,17 @@ describe("openDueSales", () => {
     const sale = await createSale({ opensAt });
     const clock = fixedClock(opensAt.getTime() - 1);
 
-    await openDueSales({ db, clock });
+    await openDueSales(depsAt(clock));
     expect((await db.sale.findUniqueOrThrow({ where: { id: sale.id } })).state).toBe("SCHEDULED");
+    expect(droppedFor(sale.id)).toEqual([]);
 
     clock.set(opensAt);
-    const results = await Promise.all(Array.from({ length: 8 }, () => openDueSales({ db, clock })));
+    const results = await Promise.all(Array.from({ length: 8 }, () => openDueSales(depsAt(clock))));
     expect((await db.sale.findUniqueOrThrow({ where: { id: sale.id } })).state).toBe("OPEN");
     expect(results.reduce((sum, result) => sum + result.opened, 0)).toBeGreaterThanOrEqual(1);
     expect(await openedEventsFor(sale.id)).toHaveLength(1);
+    // Its cached pages are dropped once, by the run that opened it.
+    expect(droppedFor(sale.id)).toEqual([saleChangedTags(sale.id)]);
   });
 
   it("closes open and paused sales at their close time and never opens a sale whose window has passed", async () => {
@@ -51,10 +60,11 @@ describe("openDueSales", () => {
     const missed = await createSale({ opensAt, closesAt });
     const clock = fixedClock(closesAt);
 
-    await openDueSales({ db, clock });
+    await Promise.all(Array.from({ length: 4 }, () => openDueSales(depsAt(clock))));
 
     const states = await db.sale.findMany({ where: { id: { in: [open.id, paused.id, missed.id] } }, select: { id: true, state: true } });
     expect(states.every((sale) => sale.state === "CLOSED")).toBe(true);
     expect(await openedEventsFor(missed.id)).toHaveLength(0);
+    for (const sale of [open, paused, missed]) expect(droppedFor(sale.id)).toEqual([saleChangedTags(sale.id)]);
   });
 });

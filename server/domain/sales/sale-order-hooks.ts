@@ -20,13 +20,13 @@ import { logger } from "~/server/logger.ts";
 type Tx = Prisma.TransactionClient;
 type Executor = Db | Tx;
 
-export type SaleUnitCount = "counted" | "not-countable" | "sale-full";
+export type SaleUnitCount = "counted" | "counted-last" | "not-countable" | "sale-full";
 
 /**
  * Counts a paid sale order's unit, once: one statement that bumps the counter and marks the order, guarded so MySQL
  * never sells more than the sale's quantity even if Redis were wrong. "sale-full" means the guard refused a paid
  * order: the caller must undo that sale (refund), it can never be kept. "not-countable": already counted, or no
- * longer paid.
+ * longer paid. "counted-last": counted, and it was the unit that sold the sale out (OPEN → SOLD_OUT).
  */
 export async function countSaleUnitSold(db: Executor, order: { id: string; saleId: number }, now: Date): Promise<SaleUnitCount> {
   const affected = await db.$executeRaw`
@@ -35,22 +35,26 @@ export async function countSaleUnitSold(db: Executor, order: { id: string; saleI
     WHERE o.\`id\` = ${order.id} AND o.\`saleId\` = ${order.saleId} AND o.\`soldCountedAt\` IS NULL
       AND o.\`status\` IN (${Prisma.join(PAID_ORDER_STATUSES)}) AND s.\`soldCount\` < s.\`quantity\``;
   if (affected > 0) {
-    await db.$executeRaw`UPDATE \`Sale\` SET \`state\` = 'SOLD_OUT' WHERE \`id\` = ${order.saleId} AND \`state\` = 'OPEN' AND \`soldCount\` >= \`quantity\``;
-    return "counted";
+    const soldOut = await db.$executeRaw`UPDATE \`Sale\` SET \`state\` = 'SOLD_OUT' WHERE \`id\` = ${order.saleId} AND \`state\` = 'OPEN' AND \`soldCount\` >= \`quantity\``;
+    return soldOut > 0 ? "counted-last" : "counted";
   }
   const current = await db.order.findUnique({ where: { id: order.id }, select: { status: true, soldCountedAt: true } });
   const isStillUncountedAndPaid = current !== null && current.soldCountedAt === null && isPaidOrderStatus(current.status);
   return isStillUncountedAndPaid ? "sale-full" : "not-countable";
 }
 
-/** A paid sale unit came back (cancel, return): it is no longer sold. Only a counted unit is uncounted. */
+/**
+ * A paid sale unit came back (cancel, return): it is no longer sold. Only a counted unit is uncounted. True when
+ * this unit put a sold-out sale back on sale (SOLD_OUT → OPEN).
+ */
 export async function recordSaleUnitReturned(tx: Tx, order: { id: string; saleId: number }) {
   const affected = await tx.$executeRaw`
     UPDATE \`Order\` o JOIN \`Sale\` s ON s.\`id\` = o.\`saleId\`
     SET s.\`soldCount\` = s.\`soldCount\` - 1, o.\`soldCountedAt\` = NULL
     WHERE o.\`id\` = ${order.id} AND o.\`soldCountedAt\` IS NOT NULL AND s.\`soldCount\` > 0`;
-  if (affected === 0) return;
-  await tx.$executeRaw`UPDATE \`Sale\` SET \`state\` = 'OPEN' WHERE \`id\` = ${order.saleId} AND \`state\` = 'SOLD_OUT' AND \`soldCount\` < \`quantity\``;
+  if (affected === 0) return false;
+  const reopened = await tx.$executeRaw`UPDATE \`Sale\` SET \`state\` = 'OPEN' WHERE \`id\` = ${order.saleId} AND \`state\` = 'SOLD_OUT' AND \`soldCount\` < \`quantity\``;
+  return reopened > 0;
 }
 
 export type SaleOrderChange = "paid" | "released";

@@ -8,7 +8,7 @@ import { PAID_ORDER_STATUSES } from "~/server/domain/payments/ledger.ts";
 import { reconcilePayment } from "~/server/domain/payments/reconcile-payments.ts";
 import { Prisma } from "~/server/generated/prisma/client.ts";
 
-type Deps = DepsOf<"db" | "redis" | "clock" | "payments" | "config" | "saleEngine">;
+type Deps = DepsOf<"db" | "redis" | "clock" | "payments" | "config" | "saleEngine" | "invalidatePublicPages">;
 
 const LIST_LIMIT = 100;
 
