@@ -14,17 +14,24 @@ const HOLD_KEYS = ["meta", "holds", "holders", "users"] as const;
 
 const integerReply = (raw: unknown) => Number(raw);
 
+/** Takes a hold off its owner, if it has one, and gives the unit back to that user's limit. */
+const FORGET_HOLDER = `
+local function forget_holder(order_id)
+  local user_id = redis.call('HGET', KEY_holders, order_id)
+  if user_id then
+    redis.call('HDEL', KEY_holders, order_id)
+    if redis.call('HINCRBY', KEY_users, user_id, -1) <= 0 then redis.call('HDEL', KEY_users, user_id) end
+  end
+end
+`;
+
 /** Removes holds whose deadline (+grace) has passed and gives their units back to their users' limits. */
-const EXPIRE_OVERDUE_HOLDS = `
+const EXPIRE_OVERDUE_HOLDS = `${FORGET_HOLDER}
 local function expire_overdue(now, grace, max)
   local overdue = redis.call('ZRANGEBYSCORE', KEY_holds, '-inf', now - grace, 'LIMIT', 0, max)
   for _, order_id in ipairs(overdue) do
     redis.call('ZREM', KEY_holds, order_id)
-    local user_id = redis.call('HGET', KEY_holders, order_id)
-    if user_id then
-      redis.call('HDEL', KEY_holders, order_id)
-      if redis.call('HINCRBY', KEY_users, user_id, -1) <= 0 then redis.call('HDEL', KEY_users, user_id) end
-    end
+    forget_holder(order_id)
   end
 end
 `;
@@ -156,15 +163,11 @@ export const releaseHoldScript = defineSaleScript({
   keys: [...HOLD_KEYS, "idempotency"],
   args: ["orderId", "idempotencyField"],
   reply: integerReply,
-  lua: `
+  lua: `${FORGET_HOLDER}
 if redis.call('EXISTS', KEY_meta) == 0 then return -1 end
 if ARG_idempotencyField ~= '' then redis.call('HDEL', KEY_idempotency, ARG_idempotencyField) end
 if redis.call('ZREM', KEY_holds, ARG_orderId) == 0 then return 0 end
-local user_id = redis.call('HGET', KEY_holders, ARG_orderId)
-if user_id then
-  redis.call('HDEL', KEY_holders, ARG_orderId)
-  if redis.call('HINCRBY', KEY_users, user_id, -1) <= 0 then redis.call('HDEL', KEY_users, user_id) end
-end
+forget_holder(ARG_orderId)
 return 1
 `,
 });
@@ -485,18 +488,14 @@ export const keepHoldAsStandInScript = defineSaleScript({
   keys: ["meta", "holders", "users", "idempotency"],
   args: ["orderId", "idempotencyField", "sessionField"],
   reply: integerReply,
-  lua: `
+  lua: `${FORGET_HOLDER}
 if redis.call('EXISTS', KEY_meta) == 0 then return -1 end
 redis.call('HDEL', KEY_idempotency, ARG_idempotencyField)
 if ARG_sessionField ~= '' then
   local mine = redis.call('HGET', KEY_idempotency, ARG_sessionField)
   if mine and string.sub(mine, 1, #ARG_orderId + 1) == ARG_orderId .. ':' then redis.call('HDEL', KEY_idempotency, ARG_sessionField) end
 end
-local user_id = redis.call('HGET', KEY_holders, ARG_orderId)
-if user_id then
-  redis.call('HDEL', KEY_holders, ARG_orderId)
-  if redis.call('HINCRBY', KEY_users, user_id, -1) <= 0 then redis.call('HDEL', KEY_users, user_id) end
-end
+forget_holder(ARG_orderId)
 return 1
 `,
 });
