@@ -88,8 +88,11 @@ export function createPublicPageFeedReader(options: {
         .xrange<FeedEntry>(key, `(${lastSeenId}`, "+", BATCH)
         .exec()) as [Record<string, FeedEntry>, Record<string, FeedEntry>];
       if (lastSeenId !== EMPTY && Object.keys(anchor).length === 0) {
+        // The new anchor is read before everything is dropped: an entry up to it was published before the drop, so
+        // the drop covers it; one published after it is read by the next poll.
+        const newest = await newestId();
         options.onEverything();
-        lastSeenId = await newestId();
+        lastSeenId = newest;
         return;
       }
       for (const [id, entry] of Object.entries(entries)) {
