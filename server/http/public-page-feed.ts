@@ -33,22 +33,27 @@ export async function publishPublicPageInvalidation(redis: Redis, origin: string
   await redis.xadd(publicPageFeedKey(), "*", { origin, tags: tags.join(" ") }, { trim: { type: "MAXLEN", threshold: STREAM_MAX_LENGTH, comparison: "~" } });
 }
 
+/** A warn line when something starts failing, not one per failure; the next success re-arms it. */
+function warnOncePerOutage(message: string) {
+  let isFailing = false;
+  return {
+    succeeded: () => void (isFailing = false),
+    failed: (error: unknown, context: Record<string, unknown> = {}) => {
+      if (!isFailing) logger.warn({ err: error, ...context }, message);
+      isFailing = true;
+    },
+  };
+}
+
 /**
  * deps.invalidatePublicPages of the running app: this process's cache at once, every other process through the feed.
  * Never throws and never waits: a write has committed by now, and the cache lifetime bounds what a lost entry costs.
  */
 export function createPublicPageInvalidator(redis: Redis): InvalidatePublicPages {
-  let isFailing = false;
+  const outage = warnOncePerOutage("public page invalidation not published; other instances catch up within the cache lifetime");
   return (tags) => {
     invalidateRegisteredPublicPages(tags);
-    publishPublicPageInvalidation(redis, publicPageOrigin(), tags).then(
-      () => (isFailing = false),
-      (error: unknown) => {
-        // One line per outage, not one per write.
-        if (!isFailing) logger.warn({ err: error, tags }, "public page invalidation not published; other instances catch up within the cache lifetime");
-        isFailing = true;
-      },
-    );
+    publishPublicPageInvalidation(redis, publicPageOrigin(), tags).then(outage.succeeded, (error: unknown) => outage.failed(error, { tags }));
   };
 }
 
@@ -121,18 +126,14 @@ export function followPublicPageFeed(options: {
     onTags: (tags) => options.cache.invalidate(tags),
     onEverything: () => options.cache.invalidateAll(),
   });
-  let isFailing = false;
+  const outage = warnOncePerOutage("public page feed unreadable; pages fall back to their cache lifetime");
   let isPolling = false;
   const timer = setInterval(() => {
     if (isPolling) return;
     isPolling = true;
     reader
       .poll()
-      .then(() => (isFailing = false))
-      .catch((error: unknown) => {
-        if (!isFailing) logger.warn({ err: error }, "public page feed unreadable; pages fall back to their cache lifetime");
-        isFailing = true;
-      })
+      .then(outage.succeeded, (error: unknown) => outage.failed(error))
       .finally(() => (isPolling = false));
   }, options.intervalMs ?? FEED_POLL_MS);
   timer.unref();
